@@ -1,0 +1,66 @@
+# Two commands for a fresh machine: `make run` and `make test`. Each creates .venv and
+# installs the pinned requirements first (again only when a requirements file changes).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+# PostgreSQL that `make test` uses when DATABASE_URL is not set and it answers.
+TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run serve test lint install install-dev bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: $(BIN)/python requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+## run: development server (DEBUG on) with API + admin on 127.0.0.1:$PORT
+run: $(VENV)/.runtime
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py ensure_admin
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## serve: production-style server (gunicorn, DEBUG off: needs SECRET_KEY) on 127.0.0.1:$PORT
+serve: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn kiss_details.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2}
+
+## test: lint, migration and schema checks, then the whole test suite
+test: $(VENV)/.dev
+	@set -e; \
+	export SECRET_KEY="$${SECRET_KEY:-insecure-key-for-tests-only}" SECURE_SSL_REDIRECT=false; \
+	if [ -z "$${DATABASE_URL:-}" ]; then \
+	  if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), timeout=2).close()' 2>/dev/null; then \
+	    export DATABASE_URL="$(TEST_PG_URL)"; \
+	  elif [ "$${CI:-}" = "true" ]; then \
+	    echo "CI=true but PostgreSQL does not answer on 127.0.0.1:5432: failing (no SQLite fallback in CI)."; exit 1; \
+	  fi; \
+	fi; \
+	case "$${DATABASE_URL:-sqlite}" in \
+	  postgres*) echo "Tests run on PostgreSQL ($${DATABASE_URL%%\?*})." ;; \
+	  *) if [ "$${CI:-}" = "true" ]; then echo "CI=true requires PostgreSQL, DATABASE_URL is $${DATABASE_URL:-unset}."; exit 1; fi; \
+	     echo "PostgreSQL not reachable: tests run on SQLite (PostgreSQL-only tests are skipped)." ;; \
+	esac; \
+	$(BIN)/ruff check .; \
+	$(BIN)/ruff format --check .; \
+	$(BIN)/python manage.py makemigrations --check --dry-run; \
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null; \
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

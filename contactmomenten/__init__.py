@@ -1,0 +1,1 @@
+"""The contactmomenten app: contactmomentdetails, their bronnen, API clients and the APIs."""

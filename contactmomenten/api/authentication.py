@@ -1,0 +1,109 @@
+"""How API clients prove who they are.
+
+- ``Authorization: Token <key>``: an ApiToken (admin or ``create_api_token``), with its role.
+- ``Authorization: Bearer <jwt>``: upstream KISS's managementinformatie scheme, a JWT signed
+  with ``MANAGEMENTINFORMATIE_API_KEY`` (HMAC only), which gives the analist role.
+- Django session login (admin users), added in settings, for the browsable API.
+
+Each scheme authenticates as an ``ApiClient``: a small principal carrying the role, so
+permissions never need to know which scheme was used.
+"""
+
+import logging
+from dataclasses import dataclass
+
+import jwt
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, TokenAuthentication
+
+from contactmomenten.constants import Rol
+from contactmomenten.models import ApiToken
+
+logger = logging.getLogger(__name__)
+
+JWT_ALGORITHMS = ["HS256", "HS384", "HS512"]
+JWT_MIN_KEY_LENGTH = 32  # upstream KISS refuses shorter keys
+# Write last_used at most this often per token, so reads do not turn into writes.
+LAST_USED_RESOLUTION_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    """The authenticated party of a Token or JWT request (``request.user``)."""
+
+    name: str
+    role: str
+    email: str = ""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    pk = None
+
+    def __str__(self):
+        return self.name
+
+
+class ApiTokenAuthentication(TokenAuthentication):
+    keyword = "Token"
+
+    def authenticate_credentials(self, key):
+        from contactmomenten.services import api_token_hash
+
+        token = ApiToken.objects.filter(key_hash=api_token_hash(key), revoked_at=None).first()
+        if token is None:
+            raise exceptions.AuthenticationFailed("Ongeldige of ingetrokken API-sleutel.")
+        now = timezone.now()
+        if token.last_used is None or (now - token.last_used).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
+            ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+        return ApiClient(name=token.name, role=token.role), token
+
+
+def jwt_key() -> str | None:
+    """The managementinformatie signing key, or None when the JWT scheme is disabled."""
+    key = settings.MANAGEMENTINFORMATIE_API_KEY
+    return key if key and len(key) >= JWT_MIN_KEY_LENGTH else None
+
+
+class ManagementinformatieJWTAuthentication(BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "").split()
+        if not header or header[0].lower() != self.keyword.lower():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Ongeldige Authorization-header.")
+        key = jwt_key()
+        if key is None:
+            raise exceptions.AuthenticationFailed("JWT-authenticatie is niet geconfigureerd.")
+        try:
+            claims = jwt.decode(
+                header[1],
+                key.encode("utf-8"),
+                algorithms=JWT_ALGORITHMS,
+                leeway=settings.MANAGEMENTINFORMATIE_JWT_LEEWAY,
+                options={"require": ["exp", "iat"], "verify_aud": False, "verify_iss": False},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise exceptions.AuthenticationFailed("Het token is verlopen.") from exc
+        except jwt.MissingRequiredClaimError as exc:
+            raise exceptions.AuthenticationFailed(f"Het token mist de claim '{exc.claim}'.") from exc
+        except jwt.InvalidTokenError as exc:
+            raise exceptions.AuthenticationFailed("Ongeldig token.") from exc
+        lifetime = _number(claims.get("exp")) - _number(claims.get("iat"))
+        if lifetime > settings.MANAGEMENTINFORMATIE_JWT_MAX_LIFETIME:
+            raise exceptions.AuthenticationFailed("De geldigheidsduur van het token is te lang.")
+        return ApiClient(name="managementinformatie (JWT)", role=Rol.ANALIST), claims
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+def _number(value) -> float:
+    # PyJWT has validated exp and iat as numbers already.
+    return float(value)

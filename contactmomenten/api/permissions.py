@@ -1,0 +1,57 @@
+"""Roles decide what a client may do; one place maps every kind of user to a role.
+
+Token and JWT clients carry their role. Session users get theirs from their Django groups
+(superusers are beheerder). ``HasRole`` is the default permission of every API view; a view
+narrows it with ``allowed_roles`` (all methods) or ``roles_by_method``.
+"""
+
+from rest_framework.permissions import BasePermission
+
+from contactmomenten.constants import GROUP_ANALIST, GROUP_BEHEERDER, GROUP_KCM, Rol
+
+READ_ROLES = frozenset({Rol.KCM, Rol.ANALIST, Rol.BEHEERDER})
+WRITE_ROLES = frozenset({Rol.KCM, Rol.BEHEERDER})
+
+_GROUP_ROLES = ((GROUP_BEHEERDER, Rol.BEHEERDER), (GROUP_ANALIST, Rol.ANALIST), (GROUP_KCM, Rol.KCM))
+
+
+def user_role(user) -> str | None:
+    """The role of an authenticated user or API client, or None if it has none."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    role = getattr(user, "role", None)
+    if role:
+        return role
+    if user.is_superuser:
+        return Rol.BEHEERDER
+    if not user.is_active:
+        return None
+    if not hasattr(user, "_kiss_role_cache"):
+        groups = set(user.groups.values_list("name", flat=True))
+        user._kiss_role_cache = next((r for g, r in _GROUP_ROLES if g in groups), None)
+    return user._kiss_role_cache
+
+
+def request_role(request) -> str | None:
+    return user_role(request.user)
+
+
+class HasRole(BasePermission):
+    """Authenticated and holding a role the view allows for this method.
+
+    Views declare ``roles_by_method = {"GET": {...}, "PUT": {...}}`` or ``allowed_roles``;
+    without either any role is enough.
+    """
+
+    message = "U heeft geen rechten voor deze actie."
+
+    def has_permission(self, request, view):
+        role = request_role(request)
+        if role is None:
+            return False
+        by_method = getattr(view, "roles_by_method", None)
+        if by_method is not None:
+            method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
+            return role in by_method.get(method, ())
+        allowed = getattr(view, "allowed_roles", None)
+        return allowed is None or role in allowed

@@ -1,0 +1,34 @@
+"""Fixed vocabularies of kiss-details: API roles and the known kinds of bron.
+
+Kept apart from the models so that permissions, filters, factories and the admin can import
+them without importing each other.
+"""
+
+from django.db import models
+
+
+class Rol(models.TextChoices):
+    """What an API client may do. See ``contactmomenten.api.permissions``."""
+
+    KCM = "kcm", "KCM (KISS: schrijven en lezen van losse records)"
+    ANALIST = "analist", "Analist (alleen lezen: lijsten, statistieken, exports)"
+    BEHEERDER = "beheerder", "Beheerder (alles, ook verwijderen)"
+
+
+class BronSoort(models.TextChoices):
+    """Kinds of bron KISS knows today. The field stays open for future kinds."""
+
+    KENNISARTIKEL = "kennisartikel", "Kennisartikel"
+    VAC = "vac", "VAC"
+    WEBSITE = "website", "Website"
+    NIEUWSBERICHT = "nieuwsbericht", "Nieuwsbericht"
+    WERKINSTRUCTIE = "werkinstructie", "Werkinstructie"
+
+
+# Names of the Django auth groups that give admin/session users a role.
+GROUP_BEHEERDER = "Beheerder"
+GROUP_ANALIST = "Analist"
+GROUP_KCM = "KCM"
+
+GESPREKS_ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+MAX_BRONNEN = 100

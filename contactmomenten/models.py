@@ -1,0 +1,207 @@
+"""Data model of kiss-details: one ContactmomentDetails per question a KCM handled, its
+consulted bronnen, and the API tokens of the clients that read and write them.
+
+The database itself enforces what must always hold (unique contactmoment, einddatum not
+before startdatum, bronnen deleted with their record); the Dutch ``verbose_name`` and
+``help_text`` of each field are the single source for admin labels and OpenAPI descriptions.
+"""
+
+import uuid
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from contactmomenten.constants import GESPREKS_ID_PATTERN, Rol
+
+gespreks_id_validator = RegexValidator(
+    GESPREKS_ID_PATTERN,
+    message="Een gespreksId bestaat alleen uit letters, cijfers, '-' en '_'.",
+    code="invalid_gespreks_id",
+)
+
+# The duration of a conversation, derived in the database (never stored twice).
+GESPREKSDUUR = models.ExpressionWrapper(F("einddatum") - F("startdatum"), output_field=models.DurationField())
+
+
+class ContactmomentDetails(models.Model):
+    uuid = models.UUIDField(
+        "UUID",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Unieke identificatie van deze contactmomentdetails in /api/v1.",
+    )
+    contactmoment = models.CharField(
+        "contactmoment",
+        max_length=1000,
+        unique=True,
+        help_text=(
+            "Verwijzing (meestal de URL) naar het contactmoment of klantcontact in het "
+            "Klantinteracties-register. Upstream KISS noemt dit 'id'."
+        ),
+    )
+    vraag = models.CharField(
+        "vraag",
+        max_length=1000,
+        blank=True,
+        help_text="Titel van de bron die de KCM als 'Vraag' koos (een titel, geen URL).",
+    )
+    specifieke_vraag = models.TextField(
+        "specifieke vraag",
+        blank=True,
+        help_text="De vraag van de burger in de woorden van de KCM.",
+    )
+    gespreksresultaat = models.CharField(
+        "gespreksresultaat",
+        max_length=200,
+        blank=True,
+        help_text="Uitkomst van het gesprek, bijvoorbeeld 'Zelfstandig afgehandeld'.",
+    )
+    startdatum = models.DateTimeField(
+        "startdatum", help_text="Begin van het gesprek (ISO 8601, met tijdzone)."
+    )
+    einddatum = models.DateTimeField(
+        "einddatum",
+        help_text="Einde van het gesprek (ISO 8601, met tijdzone); niet voor de startdatum.",
+    )
+    verantwoordelijke_afdeling = models.CharField(
+        "verantwoordelijke afdeling",
+        max_length=200,
+        blank=True,
+        help_text="Afdeling die verantwoordelijk is voor de vraag.",
+    )
+    gespreks_id = models.CharField(
+        "gespreksId",
+        max_length=64,
+        blank=True,
+        validators=[gespreks_id_validator],
+        help_text=(
+            "Identificatie van het gesprek; meerdere vragen in één gesprek delen dezelfde "
+            "waarde (een UUID of de nanoid van de KISS-frontend)."
+        ),
+    )
+    kanaal = models.CharField(
+        "kanaal",
+        max_length=50,
+        blank=True,
+        help_text="Kanaal van het contact, bijvoorbeeld telefoon, e-mail of balie.",
+    )
+    emailadres_kcm = models.EmailField(
+        "e-mailadres KCM",
+        blank=True,
+        help_text="E-mailadres van de klantcontactmedewerker die het gesprek voerde.",
+    )
+    aangemaakt = models.DateTimeField(
+        "aangemaakt", auto_now_add=True, help_text="Moment waarop dit record werd aangemaakt."
+    )
+    gewijzigd = models.DateTimeField(
+        "gewijzigd", auto_now=True, help_text="Moment van de laatste wijziging van dit record."
+    )
+
+    class Meta:
+        verbose_name = "contactmomentdetails"
+        verbose_name_plural = "contactmomentdetails"
+        ordering = ["-startdatum", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(einddatum__gte=F("startdatum")),
+                name="einddatum_niet_voor_startdatum",
+                violation_error_message="De einddatum mag niet voor de startdatum liggen.",
+            ),
+        ]
+        indexes = [
+            # Serves date ranges and the stable (startdatum, id) order of every list.
+            models.Index(fields=["startdatum", "id"], name="cmd_startdatum_id_idx"),
+            models.Index(fields=["verantwoordelijke_afdeling", "startdatum"], name="cmd_afdeling_start_idx"),
+            models.Index(fields=["gespreks_id"], name="cmd_gespreks_id_idx"),
+            models.Index(fields=["gespreksresultaat"], name="cmd_gespreksresultaat_idx"),
+        ]
+
+    def __str__(self):
+        start = timezone.localtime(self.startdatum).strftime("%d-%m-%Y %H:%M") if self.startdatum else "?"
+        return f"{self.vraag or 'Contactmoment'} ({start})"
+
+    @property
+    def gespreksduur(self):
+        """Duration of the conversation (einddatum - startdatum), or None if incomplete."""
+        if self.startdatum and self.einddatum:
+            return self.einddatum - self.startdatum
+        return None
+
+
+class Bron(models.Model):
+    contactmomentdetails = models.ForeignKey(
+        ContactmomentDetails,
+        on_delete=models.CASCADE,
+        related_name="bronnen",
+        verbose_name="contactmomentdetails",
+        help_text="De contactmomentdetails waarbij deze bron is geraadpleegd.",
+    )
+    soort = models.CharField(
+        "soort",
+        max_length=50,
+        help_text=(
+            "Soort bron: kennisartikel, vac, website, nieuwsbericht, werkinstructie of een toekomstige soort."
+        ),
+    )
+    titel = models.CharField("titel", max_length=1000, help_text="Titel van de bron.")
+    url = models.CharField("url", max_length=1000, help_text="Adres (URL) van de bron.")
+
+    class Meta:
+        verbose_name = "bron"
+        verbose_name_plural = "bronnen"
+        # Bronnen are written in the order the KCM consulted them; the id keeps that order.
+        ordering = ["id"]
+        indexes = [models.Index(fields=["soort", "contactmomentdetails"], name="bron_soort_cmd_idx")]
+
+    def __str__(self):
+        return f"{self.soort}: {self.titel}"
+
+
+class ApiToken(models.Model):
+    """A key an API client sends as ``Authorization: Token <key>``.
+
+    Only a SHA-256 hash of the key is stored: keys are 256 random bits, so a fast hash is
+    enough to make a database leak useless, and it allows an indexed lookup.
+    """
+
+    name = models.CharField("naam", max_length=200, help_text="Naam van de API-client.")
+    role = models.CharField("rol", max_length=20, choices=Rol.choices, help_text="Wat deze client mag doen.")
+    key_prefix = models.CharField(
+        "sleutelbegin",
+        max_length=8,
+        editable=False,
+        help_text="De eerste tekens van de sleutel, om hem te herkennen.",
+    )
+    key_hash = models.CharField(
+        "sleutelhash", max_length=64, unique=True, editable=False, help_text="SHA-256 van de sleutel."
+    )
+    created = models.DateTimeField("aangemaakt", auto_now_add=True)
+    last_used = models.DateTimeField("laatst gebruikt", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(
+        "ingetrokken op",
+        null=True,
+        blank=True,
+        help_text="Een ingetrokken sleutel geeft geen toegang meer.",
+    )
+
+    class Meta:
+        verbose_name = "API-token"
+        verbose_name_plural = "API-tokens"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=Rol.values),
+                name="api_token_bekende_rol",
+                violation_error_message="Onbekende rol.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
