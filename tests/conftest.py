@@ -1,0 +1,87 @@
+"""Shared fixtures: API clients per role that send a real Authorization header, JWTs for
+the managementinformatie scheme, and admin users with a role."""
+
+import time
+
+import jwt
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from rest_framework.test import APIClient
+
+from contactmomenten.constants import GROUP_ANALIST, GROUP_BEHEERDER, GROUP_KCM
+from contactmomenten.services import api_token_create
+
+JWT_TEST_KEY = "een-geheime-sleutel-van-minstens-32-tekens-lang"
+ROLES = ("kcm", "analist", "beheerder")
+
+requires_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (make test uses it when it answers)"
+)
+
+
+def make_jwt(key: str = JWT_TEST_KEY, algorithm: str = "HS256", lifetime: int = 3600, **claims) -> str:
+    now = int(time.time())
+    payload = {"iat": now, "exp": now + lifetime, **claims}
+    payload = {k: v for k, v in payload.items() if v is not None}
+    return jwt.encode(payload, key, algorithm=algorithm)
+
+
+@pytest.fixture
+def jwt_key(settings):
+    settings.MANAGEMENTINFORMATIE_API_KEY = JWT_TEST_KEY
+    return JWT_TEST_KEY
+
+
+@pytest.fixture
+def api_client(db, jwt_key):
+    """``api_client(role)``: an APIClient authenticated as ``role``.
+
+    role is one of kcm, analist, beheerder (Token header), "jwt" (Bearer JWT) or None
+    (anonymous).
+    """
+
+    def make(role: str | None = None) -> APIClient:
+        client = APIClient()
+        if role == "jwt":
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {make_jwt()}")
+        elif role is not None:
+            _, key = api_token_create(name=f"test-{role}", role=role)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def user_with_group(db, django_user_model):
+    """``user_with_group(group_name)``: a staff user in that Django group."""
+
+    def make(group_name: str, **extra):
+        group, _ = Group.objects.get_or_create(name=group_name)
+        user = django_user_model.objects.create_user(
+            username=f"{group_name.lower()}-{django_user_model.objects.count()}",
+            password="geheim-wachtwoord-123",
+            email=extra.pop("email", f"{group_name.lower()}@example.nl"),
+            is_staff=True,
+            **extra,
+        )
+        user.groups.add(group)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def beheerder_user(user_with_group):
+    return user_with_group(GROUP_BEHEERDER)
+
+
+@pytest.fixture
+def analist_user(user_with_group):
+    return user_with_group(GROUP_ANALIST)
+
+
+@pytest.fixture
+def kcm_user(user_with_group):
+    return user_with_group(GROUP_KCM)
