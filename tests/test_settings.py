@@ -1,0 +1,60 @@
+"""Settings come from the environment and fail safe: no secret key, no start."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args, **env):
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "SECURE_SSL_REDIRECT")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_refuses_to_start_without_secret_key_when_debug_is_off():
+    result = _manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_starts_with_development_key_when_debug_is_on():
+    result = _manage("check", DEBUG="true")
+    assert result.returncode == 0, result.stderr
+
+
+def test_deploy_check_is_clean_for_production_settings():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="p" * 20 + "roductie-geheim-0123456789-abcdefghij",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_short_managementinformatie_key_gives_a_warning():
+    result = _manage("check", DEBUG="true", MANAGEMENTINFORMATIE_API_KEY="te-kort")
+    assert "contactmomenten.W001" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("name", "value"), [("TIME_ZONE", "Europe/Amsterdam"), ("LANGUAGE_CODE", "nl")])
+def test_locale_settings(settings, name, value):
+    assert getattr(settings, name) == value
+    assert settings.USE_TZ is True
