@@ -2,7 +2,7 @@
 the KISS frontend sends (``KissContactmomentDetailsBodyFactory``)."""
 
 import random
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import factory
 from django.utils import timezone
@@ -50,7 +50,7 @@ class BronFactory(factory.django.DjangoModelFactory):
 
 def _iso(moment):
     """As JavaScript's ``Date.prototype.toISOString()`` writes it: UTC, milliseconds, 'Z'."""
-    return moment.astimezone(timezone.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class KissBronBodyFactory(factory.DictFactory):
