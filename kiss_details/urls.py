@@ -10,3 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("contactmomenten.api.urls")),
 ]
+
+# problem+json under /api/v1, Django's own pages elsewhere (contactmomenten.api.exceptions).
+handler404 = "contactmomenten.api.exceptions.page_not_found"
+handler500 = "contactmomenten.api.exceptions.server_error"

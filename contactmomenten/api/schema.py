@@ -1,0 +1,129 @@
+"""OpenAPI pieces of kiss-details that drf-spectacular cannot infer.
+
+- Authentication extensions for the two custom schemes (Token with a role, Bearer JWT of
+  managementinformatie); session login uses drf-spectacular's built-in ``cookieAuth``.
+- The problem+json error bodies (RFC 9457) of /api/v1 as components, with an example per
+  status, and ``problem_responses()`` to attach them to operations.
+
+Imported from ``ContactmomentenConfig.ready()`` so the extensions register at startup.
+"""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import serializers
+
+from contactmomenten.api.exceptions import (
+    NOT_FOUND_DETAIL,
+    PROBLEM_CONTENT_TYPE,
+    SERVER_ERROR_DETAIL,
+    TITLES,
+    VALIDATION_DETAIL,
+    problem,
+)
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "contactmomenten.api.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+    priority = 1  # above drf-spectacular's generic TokenAuthentication scheme
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "API-sleutel van een client, met het voorvoegsel 'Token': `Authorization: Token <sleutel>`. "
+                "De rol van de sleutel (kcm, analist of beheerder) bepaalt wat de client mag. "
+                "Sleutels maakt een beheerder aan in de admin of met `manage.py create_api_token`."
+            ),
+        }
+
+
+class ManagementinformatieJWTScheme(OpenApiAuthenticationExtension):
+    target_class = "contactmomenten.api.authentication.ManagementinformatieJWTAuthentication"
+    name = "jwtAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": (
+                "JWT van managementinformatie zoals in upstream KISS: ondertekend (HS256/384/512) met "
+                "MANAGEMENTINFORMATIE_API_KEY, met de claims 'iat' en 'exp'. Geeft de rol analist."
+            ),
+        }
+
+
+class InvalidParamSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Naam van het veld of de parameter, bijvoorbeeld 'bronnen.0.url'.")
+    code = serializers.CharField(help_text="Code van de fout, bijvoorbeeld 'required' of 'max_length'.")
+    reason = serializers.CharField(help_text="Uitleg van de fout, in het Nederlands.")
+
+
+class ProblemSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="URI die de soort fout aanduidt.")
+    title = serializers.CharField(help_text="Korte omschrijving van de soort fout.")
+    status = serializers.IntegerField(help_text="De HTTP-statuscode.")
+    detail = serializers.CharField(help_text="Uitleg van deze fout.")
+    instance = serializers.CharField(help_text="Het pad (met query) van de aanvraag die mislukte.")
+    code = serializers.CharField(help_text="Code van de soort fout, bijvoorbeeld 'not_found'.")
+
+
+class ValidationProblemSerializer(ProblemSerializer):
+    invalidParams = InvalidParamSerializer(many=True, help_text="De ongeldige velden en parameters.")
+
+
+_PATH = "/api/v1/contactmomentdetails"
+_EXAMPLES = {
+    400: (
+        "invalid",
+        VALIDATION_DETAIL,
+        [
+            {
+                "name": "einddatum",
+                "code": "invalid",
+                "reason": "De einddatum mag niet voor de startdatum liggen.",
+            },
+            {"name": "bronnen.0.url", "code": "required", "reason": "Dit veld is vereist."},
+        ],
+    ),
+    401: ("not_authenticated", "Authenticatiegegevens zijn niet opgegeven.", None),
+    403: ("permission_denied", "U heeft geen rechten voor deze actie.", None),
+    404: ("not_found", NOT_FOUND_DETAIL, None),
+    406: ("not_acceptable", "Kan niet voldoen aan de opgegeven Accept header.", None),
+    409: (
+        "conflict",
+        "De aanvraag botst met een record dat tegelijk werd opgeslagen; probeer het opnieuw.",
+        None,
+    ),
+    415: ("unsupported_media_type", 'Ongeldig mediatype "text/plain" in aanvraag.', None),
+    500: ("server_error", SERVER_ERROR_DETAIL, None),
+}
+_DESCRIPTIONS = {
+    400: "Ongeldige invoer: de velden of queryparameters staan in invalidParams.",
+    401: "Geen of ongeldige authenticatie.",
+    403: "De rol van de client mag dit niet.",
+    404: "Niet gevonden.",
+    406: "De Accept-header vraagt een formaat dat deze API niet levert (alleen JSON).",
+    409: "Het contactmoment werd tegelijk door een andere aanvraag opgeslagen.",
+    415: "De body is geen application/json.",
+    500: "Onverwachte fout; gelogd, zonder technische details in het antwoord.",
+}
+
+
+def problem_responses(*status_codes: int) -> dict:
+    """problem+json responses for ``extend_schema(responses=...)``, one example each."""
+    responses = {}
+    for status_code in status_codes:
+        code, detail, params = _EXAMPLES[status_code]
+        example = problem(
+            status_code=status_code, code=code, detail=detail, instance=_PATH, invalid_params=params
+        )
+        responses[(status_code, PROBLEM_CONTENT_TYPE)] = OpenApiResponse(
+            response=ValidationProblemSerializer if params else ProblemSerializer,
+            description=_DESCRIPTIONS[status_code],
+            examples=[OpenApiExample(TITLES[status_code], value=example)],
+        )
+    return responses

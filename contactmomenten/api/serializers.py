@@ -1,0 +1,93 @@
+"""Serializers of /api/v1: the wire shape of a contactmomentdetails and its bronnen.
+
+Wire names are camelCase and declared here with ``source=``; descriptions come from the
+model's Dutch ``help_text``. Serializers validate and shape only: writes (the record and
+its bronnen in one transaction) are done by ``contactmomenten.services``.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from contactmomenten.constants import MAX_BRONNEN
+from contactmomenten.models import Bron, ContactmomentDetails
+
+EINDDATUM_VOOR_STARTDATUM = "De einddatum mag niet voor de startdatum liggen."
+
+
+class BronSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Bron
+        fields = ("soort", "titel", "url")
+        # Every item must be complete, also in a PATCH of the whole list.
+        extra_kwargs = {name: {"required": True, "allow_blank": False} for name in fields}
+
+
+class ContactmomentDetailsSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="v1-contactmomentdetails-detail",
+        lookup_field="uuid",
+        help_text="Adres van deze contactmomentdetails in /api/v1.",
+    )
+    specifiekeVraag = serializers.CharField(
+        source="specifieke_vraag",
+        required=False,
+        allow_blank=True,
+        help_text=ContactmomentDetails._meta.get_field("specifieke_vraag").help_text,
+    )
+    gespreksduur = serializers.SerializerMethodField(
+        help_text="Duur van het gesprek in hele seconden (einddatum - startdatum); alleen-lezen."
+    )
+    bronnen = BronSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_BRONNEN,
+        help_text=(
+            f"De geraadpleegde bronnen (hoogstens {MAX_BRONNEN}). Bij PUT en PATCH vervangt deze "
+            "lijst de bestaande bronnen in zijn geheel; bij PATCH zonder 'bronnen' blijven ze staan."
+        ),
+    )
+
+    class Meta:
+        model = ContactmomentDetails
+        fields = (
+            "url",
+            "uuid",
+            "contactmoment",
+            "vraag",
+            "specifiekeVraag",
+            "gespreksresultaat",
+            "startdatum",
+            "einddatum",
+            "gespreksduur",
+            "verantwoordelijkeAfdeling",
+            "gespreksId",
+            "kanaal",
+            "emailadresKcm",
+            "bronnen",
+            "aangemaakt",
+            "gewijzigd",
+        )
+        read_only_fields = ("uuid", "aangemaakt", "gewijzigd")
+        extra_kwargs = {
+            "verantwoordelijkeAfdeling": {"source": "verantwoordelijke_afdeling"},
+            "gespreksId": {"source": "gespreks_id"},
+            "emailadresKcm": {"source": "emailadres_kcm"},
+        }
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        # camelCase wire names map to snake_case model fields through extra_kwargs' source.
+        source = self.Meta.extra_kwargs.get(field_name, {}).get("source")
+        return super().build_field(source or field_name, info, model_class, nested_depth)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_gespreksduur(self, obj) -> int | None:
+        duur = obj.gespreksduur
+        return None if duur is None else int(duur.total_seconds())
+
+    def validate(self, attrs):
+        start = attrs.get("startdatum", getattr(self.instance, "startdatum", None))
+        eind = attrs.get("einddatum", getattr(self.instance, "einddatum", None))
+        if start and eind and eind < start:
+            raise serializers.ValidationError({"einddatum": [EINDDATUM_VOOR_STARTDATUM]}, code="invalid")
+        return attrs

@@ -1,0 +1,157 @@
+"""/api/v1/contactmomentdetails: CRUD over ContactmomentDetails for new API clients.
+
+A thin ModelViewSet: the FilterSet decides which records, the serializer validates and
+shapes, ``contactmomenten.services`` writes a record and its bronnen in one transaction.
+Only JSON in and out; every error is problem+json (``contactmomenten.api.exceptions``).
+"""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import exceptions, viewsets
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+
+from contactmomenten.api.pagination import ContactmomentDetailsPagination
+from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES, request_role
+from contactmomenten.api.schema import problem_responses
+from contactmomenten.api.serializers import ContactmomentDetailsSerializer
+from contactmomenten.constants import Rol
+from contactmomenten.filters import ContactmomentDetailsFilterSet, restricted_filters_used
+from contactmomenten.models import ContactmomentDetails
+from contactmomenten.services import (
+    DETAIL_FIELDS,
+    contactmomentdetails_create,
+    contactmomentdetails_update,
+)
+
+TAG = "contactmomentdetails"
+ROLLEN = (
+    "Lezen mogen de rollen kcm, analist en beheerder; aanmaken en wijzigen kcm en beheerder; "
+    "verwijderen alleen beheerder."
+)
+
+VOORBEELD = {
+    "contactmoment": "https://openklant.example.nl/klantinteracties/api/v1/klantcontacten/8f1c2d",
+    "vraag": "Paspoort aanvragen",
+    "specifiekeVraag": "Hoe lang duurt het voor mijn paspoort klaar is?",
+    "gespreksresultaat": "Zelfstandig afgehandeld",
+    "startdatum": "2026-03-02T09:30:00+01:00",
+    "einddatum": "2026-03-02T09:37:12+01:00",
+    "verantwoordelijkeAfdeling": "Burgerzaken",
+    "gespreksId": "V1StGXR8_Z5jdHi6B-myT",
+    "kanaal": "telefoon",
+    "emailadresKcm": "kcm@example.nl",
+    "bronnen": [
+        {
+            "soort": "kennisartikel",
+            "titel": "Paspoort aanvragen",
+            "url": "https://kennisbank.example.nl/artikel/paspoort",
+        }
+    ],
+}
+REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, request_only=True)]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=[TAG],
+        summary="Contactmomentdetails zoeken",
+        description=(
+            "Een pagina contactmomentdetails, standaard de nieuwste eerst (-startdatum). Filters "
+            "combineer je met EN. Een filterwaarde van het verkeerde type geeft 400, geen lege "
+            f"lijst. {ROLLEN} Het filter emailadresKcm is alleen voor beheerders."
+        ),
+        responses={
+            200: ContactmomentDetailsSerializer(many=True),
+            **problem_responses(400, 401, 403, 404, 406, 500),
+        },
+    ),
+    create=extend_schema(
+        tags=[TAG],
+        summary="Contactmomentdetails aanmaken",
+        description=f"Legt de details van één contactmoment vast, met de bronnen. {ROLLEN}",
+        examples=REQUEST_EXAMPLES,
+        responses={
+            201: ContactmomentDetailsSerializer,
+            **problem_responses(400, 401, 403, 406, 409, 415, 500),
+        },
+    ),
+    retrieve=extend_schema(
+        tags=[TAG],
+        summary="Contactmomentdetails opvragen",
+        description=f"Eén contactmomentdetails op UUID. {ROLLEN}",
+        responses={200: ContactmomentDetailsSerializer, **problem_responses(401, 403, 404, 406, 500)},
+    ),
+    update=extend_schema(
+        tags=[TAG],
+        summary="Contactmomentdetails vervangen",
+        description=(
+            "Vervangt het hele record: weggelaten optionele velden worden leeg en weggelaten "
+            f"bronnen betekent geen bronnen. {ROLLEN}"
+        ),
+        examples=REQUEST_EXAMPLES,
+        responses={
+            200: ContactmomentDetailsSerializer,
+            **problem_responses(400, 401, 403, 404, 406, 409, 415, 500),
+        },
+    ),
+    partial_update=extend_schema(
+        tags=[TAG],
+        summary="Contactmomentdetails deels wijzigen",
+        description=(
+            "Wijzigt alleen de meegegeven velden. Met 'bronnen' vervangt die lijst de bestaande "
+            f"bronnen in zijn geheel; zonder 'bronnen' blijven ze staan. {ROLLEN}"
+        ),
+        responses={
+            200: ContactmomentDetailsSerializer,
+            **problem_responses(400, 401, 403, 404, 406, 409, 415, 500),
+        },
+    ),
+    destroy=extend_schema(
+        tags=[TAG],
+        summary="Contactmomentdetails verwijderen",
+        description=f"Verwijdert het record met zijn bronnen. {ROLLEN}",
+        responses={204: None, **problem_responses(401, 403, 404, 406, 500)},
+    ),
+)
+class ContactmomentDetailsViewSet(viewsets.ModelViewSet):
+    serializer_class = ContactmomentDetailsSerializer
+    filterset_class = ContactmomentDetailsFilterSet
+    pagination_class = ContactmomentDetailsPagination
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
+    lookup_field = "uuid"
+    roles_by_method = {
+        "GET": READ_ROLES,
+        "POST": WRITE_ROLES,
+        "PUT": WRITE_ROLES,
+        "PATCH": WRITE_ROLES,
+        "DELETE": frozenset({Rol.BEHEERDER}),
+    }
+
+    def get_queryset(self):
+        # One query for the page, one for all its bronnen: never one per record.
+        return ContactmomentDetails.objects.prefetch_related("bronnen")
+
+    def filter_queryset(self, queryset):
+        forbidden = restricted_filters_used(self.request.query_params, request_role(self.request))
+        if forbidden:
+            raise exceptions.PermissionDenied(
+                f"Filteren op {', '.join(forbidden)} mag alleen met de rol beheerder."
+            )
+        return super().filter_queryset(queryset)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        bronnen = data.pop("bronnen", [])
+        serializer.instance = contactmomentdetails_create(data=data, bronnen=bronnen)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        bronnen = data.pop("bronnen", None)
+        if not serializer.partial:
+            # PUT replaces the whole representation: what is left out becomes empty.
+            data = dict.fromkeys(DETAIL_FIELDS) | data
+            bronnen = bronnen if bronnen is not None else []
+        serializer.instance = contactmomentdetails_update(
+            details=serializer.instance, data=data, bronnen=bronnen
+        )

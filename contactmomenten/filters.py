@@ -1,0 +1,214 @@
+"""ContactmomentDetailsFilterSet: the one definition of "which contactmomentdetails".
+
+The list of /api/v1, the statistieken and the admin export all filter through this class, so
+what an analyst filtered means the same everywhere. It knows nothing of views or requests:
+callers pass a QueryDict and get a queryset (or form errors). Rules that depend on who asks
+(``RESTRICTED_FILTERS``) are declared here and enforced by the caller.
+"""
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.utils import extend_schema_field
+
+from contactmomenten.constants import Rol
+from contactmomenten.models import GESPREKSDUUR, Bron, ContactmomentDetails
+
+# Date-only filter values mean the start of that day here, whatever the server's TIME_ZONE.
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+# Filters only some roles may use: per-employee lookups are for beheerders only.
+RESTRICTED_FILTERS = {"emailadresKcm": frozenset({Rol.BEHEERDER})}
+
+# An unencoded '+' of a UTC offset arrives as a space: "2024-03-01T10:00:00 01:00".
+_SPACE_OFFSET = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
+
+
+def restricted_filters_used(params, role: str | None) -> list[str]:
+    """The names of restricted filters in ``params`` that ``role`` may not use."""
+    return [name for name, roles in RESTRICTED_FILTERS.items() if name in params and role not in roles]
+
+
+def datum_of_datumtijd(value: str) -> datetime | None:
+    """Parse an ISO 8601 datetime, or a date meaning its start in Europe/Amsterdam.
+
+    Datetimes without an offset are read as Europe/Amsterdam too. Returns None when
+    ``value`` is neither.
+    """
+    value = _SPACE_OFFSET.sub(r"\1+\2", value.strip())
+    try:
+        moment = parse_datetime(value)
+        day = None if moment else parse_date(value)
+    except ValueError:  # well-formed but impossible, e.g. 2024-02-30
+        return None
+    if moment is None and day is None:
+        return None
+    if moment is None:
+        return datetime.combine(day, time.min, tzinfo=AMSTERDAM)
+    if timezone.is_naive(moment):
+        return moment.replace(tzinfo=AMSTERDAM)
+    return moment
+
+
+class DatumTijdField(forms.Field):
+    """Form field for :func:`datum_of_datumtijd`."""
+
+    default_error_messages = {
+        "invalid": "Geef een datum (JJJJ-MM-DD) of een datum-tijd in ISO 8601 (2024-03-01T09:30:00+01:00).",
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value
+        if isinstance(value, date):
+            return datetime.combine(value, time.min, tzinfo=AMSTERDAM)
+        moment = datum_of_datumtijd(str(value))
+        if moment is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return moment
+
+
+class DatumTijdFilter(django_filters.Filter):
+    """A datetime filter that also accepts a date (its start in Europe/Amsterdam)."""
+
+    field_class = DatumTijdField
+
+
+def datumtijd_filter(field_name: str, lookup_expr: str, label: str, help_text: str) -> DatumTijdFilter:
+    """A DatumTijdFilter documented as "date-time or date" with its Dutch description."""
+    schema = {
+        "anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}],
+        "description": help_text,
+    }
+    return extend_schema_field(schema)(
+        DatumTijdFilter(field_name=field_name, lookup_expr=lookup_expr, label=label, help_text=help_text)
+    )
+
+
+class ContactmomentDetailsOrderingFilter(django_filters.OrderingFilter):
+    """Ordering on the public field names, always ending in a unique tie-breaker (id).
+
+    Without a tie-breaker, records with the same startdatum could move between pages.
+    ``gespreksduur`` is computed in the database only when someone sorts on it.
+    """
+
+    def filter(self, qs, value):
+        if not value:
+            return qs.order_by("-startdatum", "-id")
+        ordering = [self.get_ordering_value(param) for param in value]
+        if any(field.lstrip("-") == "duur" for field in ordering):
+            qs = qs.annotate(duur=GESPREKSDUUR)
+        tie_breaker = "-id" if ordering[-1].startswith("-") else "id"
+        return qs.order_by(*ordering, tie_breaker)
+
+
+class ContactmomentDetailsFilterSet(django_filters.FilterSet):
+    startdatum__gte = datumtijd_filter(
+        "startdatum",
+        "gte",
+        "startdatum vanaf",
+        "Alleen gesprekken die op of na dit moment begonnen. Een datum (JJJJ-MM-DD) betekent "
+        "het begin van die dag in Europe/Amsterdam.",
+    )
+    startdatum__lt = datumtijd_filter(
+        "startdatum",
+        "lt",
+        "startdatum voor",
+        "Alleen gesprekken die voor dit moment begonnen. Een datum (JJJJ-MM-DD) betekent het "
+        "begin van die dag in Europe/Amsterdam, dus die dag telt niet mee.",
+    )
+    einddatum__gte = datumtijd_filter(
+        "einddatum",
+        "gte",
+        "einddatum vanaf",
+        "Alleen gesprekken die op of na dit moment eindigden. Een datum (JJJJ-MM-DD) betekent "
+        "het begin van die dag in Europe/Amsterdam.",
+    )
+    einddatum__lt = datumtijd_filter(
+        "einddatum",
+        "lt",
+        "einddatum voor",
+        "Alleen gesprekken die voor dit moment eindigden. Een datum (JJJJ-MM-DD) betekent het "
+        "begin van die dag in Europe/Amsterdam.",
+    )
+    verantwoordelijkeAfdeling = django_filters.CharFilter(
+        field_name="verantwoordelijke_afdeling",
+        label="verantwoordelijke afdeling",
+        help_text="Verantwoordelijke afdeling, exact (hoofdlettergevoelig).",
+    )
+    verantwoordelijkeAfdeling__icontains = django_filters.CharFilter(
+        field_name="verantwoordelijke_afdeling",
+        lookup_expr="icontains",
+        label="verantwoordelijke afdeling bevat",
+        help_text="Verantwoordelijke afdeling bevat deze tekst (niet hoofdlettergevoelig).",
+    )
+    gespreksresultaat = django_filters.CharFilter(
+        label="gespreksresultaat",
+        help_text="Gespreksresultaat, exact, bijvoorbeeld 'Zelfstandig afgehandeld'.",
+    )
+    kanaal = django_filters.CharFilter(label="kanaal", help_text="Kanaal, exact, bijvoorbeeld 'telefoon'.")
+    gespreksId = django_filters.CharFilter(
+        field_name="gespreks_id",
+        label="gespreksId",
+        help_text="Alle vragen uit één gesprek: gespreksId, exact.",
+    )
+    contactmoment = django_filters.CharFilter(
+        label="contactmoment",
+        help_text="Verwijzing naar het contactmoment in het Klantinteracties-register, exact.",
+    )
+    bronSoort = django_filters.CharFilter(
+        method="filter_bron_soort",
+        label="soort bron",
+        help_text=(
+            "Alleen contactmomentdetails met minstens één bron van deze soort (bijvoorbeeld "
+            "kennisartikel, vac, website, nieuwsbericht of werkinstructie). Elk record komt één "
+            "keer voor, hoeveel bronnen van die soort het ook heeft."
+        ),
+    )
+    emailadresKcm = django_filters.CharFilter(
+        field_name="emailadres_kcm",
+        lookup_expr="iexact",
+        label="e-mailadres KCM",
+        help_text=(
+            "E-mailadres van de klantcontactmedewerker (niet hoofdlettergevoelig). Alleen voor de "
+            "rol beheerder; andere rollen krijgen 403."
+        ),
+    )
+    ordering = ContactmomentDetailsOrderingFilter(
+        fields=(
+            ("startdatum", "startdatum"),
+            ("einddatum", "einddatum"),
+            ("duur", "gespreksduur"),
+            ("verantwoordelijke_afdeling", "verantwoordelijkeAfdeling"),
+            ("gewijzigd", "gewijzigd"),
+        ),
+        field_labels={
+            "startdatum": "startdatum",
+            "einddatum": "einddatum",
+            "duur": "gespreksduur",
+            "verantwoordelijke_afdeling": "verantwoordelijke afdeling",
+            "gewijzigd": "gewijzigd",
+        },
+        label="sortering",
+        help_text=(
+            "Sortering: startdatum, einddatum, gespreksduur, verantwoordelijkeAfdeling of "
+            "gewijzigd; met '-' ervoor aflopend, meerdere gescheiden door komma's. Standaard "
+            "-startdatum. Gelijke waarden staan altijd in dezelfde volgorde (op id)."
+        ),
+    )
+
+    class Meta:
+        model = ContactmomentDetails
+        fields = []
+
+    def filter_bron_soort(self, queryset, name, value: str):
+        # EXISTS instead of a join: one row per record, no DISTINCT needed.
+        return queryset.filter(Exists(Bron.objects.filter(contactmomentdetails=OuterRef("pk"), soort=value)))
