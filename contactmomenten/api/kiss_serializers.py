@@ -1,0 +1,164 @@
+"""Wire shapes of the upstream-compatible KISS endpoints (see ``contactmomenten.api.kiss``).
+
+The shapes are fixed by upstream KISS, so they are spelled out here rather than derived from
+/api/v1: the body ``writeContactmomentDetails`` sends, and the records the two GET endpoints
+return. Upstream stores ``null`` for absent optional strings where we store ``""``; the read
+serializers turn ``""`` back into ``null`` so responses match upstream byte for byte in shape.
+"""
+
+from datetime import UTC
+
+from rest_framework import serializers
+
+from contactmomenten.constants import GESPREKS_ID_PATTERN, MAX_BRONNEN
+from contactmomenten.models import Bron, ContactmomentDetails
+
+
+def _max_length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+class KissBronSerializer(serializers.Serializer):
+    # Upstream ContactmomentDetailsBronModel marks all three [Required] (no empty strings):
+    # Kiss.Bff/Intern/ContactmomentDetails/Features/ContactmomentDetailsBronModel.cs
+    url = serializers.CharField(max_length=_max_length(Bron, "url"), help_text="Adres (URL) van de bron.")
+    titel = serializers.CharField(max_length=_max_length(Bron, "titel"), help_text="Titel van de bron.")
+    soort = serializers.CharField(
+        max_length=_max_length(Bron, "soort"),
+        help_text="Soort bron: kennisartikel, vac, website, nieuwsbericht, werkinstructie, ...",
+    )
+
+
+def _optional_text(model_field: str, field_class=serializers.CharField, **kwargs) -> serializers.CharField:
+    """An optional string as upstream models it (``string?``): absent, null and "" all mean empty."""
+    field = ContactmomentDetails._meta.get_field(model_field)
+    return field_class(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=field.max_length,
+        help_text=field.help_text,
+        **kwargs,
+    )
+
+
+class KissContactmomentDetailsWriteSerializer(serializers.Serializer):
+    """The body of ``PUT /api/contactmomentdetails``.
+
+    Only the fields below are read; everything else the frontend spreads into the body
+    (``tekst``, ``betrokkene`` with the citizen's name, e-mail and phone numbers, ...) is
+    dropped here and never stored or logged.
+    """
+
+    id = serializers.CharField(
+        source="contactmoment",
+        max_length=_max_length(ContactmomentDetails, "contactmoment"),
+        help_text="URL van het klantcontact in het Klantinteracties-register (sleutel van de upsert).",
+    )
+    startdatum = serializers.DateTimeField(help_text="Begin van het gesprek (ISO 8601).")
+    einddatum = serializers.DateTimeField(help_text="Einde van het gesprek (ISO 8601); niet voor startdatum.")
+    gespreksresultaat = _optional_text("gespreksresultaat")
+    vraag = _optional_text("vraag")
+    # The frontend sends lowercase `specifiekevraag` (src/services/openklant/types.ts, used in
+    # src/features/contact/contactmoment/ContactmomentAfhandeling.vue, saveVraag); upstream's
+    # ASP.NET binder matches names case-insensitively, see to_internal_value.
+    specifiekeVraag = _optional_text("specifieke_vraag", source="specifieke_vraag")
+    verantwoordelijkeAfdeling = _optional_text(
+        "verantwoordelijke_afdeling", source="verantwoordelijke_afdeling"
+    )
+    gespreksId = _optional_text(
+        "gespreks_id",
+        source="gespreks_id",
+        field_class=serializers.RegexField,
+        regex=GESPREKS_ID_PATTERN,
+        error_messages={"invalid": "Een gespreksId bestaat alleen uit letters, cijfers, '-' en '_'."},
+    )
+    kanaal = _optional_text("kanaal")
+    emailadresKcm = serializers.EmailField(
+        source="emailadres_kcm",
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text=(
+            "E-mailadres van de KCM. Alleen voor API-tokens; bij een ingelogde gebruiker geldt "
+            "diens e-mailadres (upstream: User.GetEmail())."
+        ),
+    )
+    bronnen = KissBronSerializer(
+        many=True, required=False, allow_null=True, max_length=MAX_BRONNEN, help_text="Geraadpleegde bronnen."
+    )
+
+    def to_internal_value(self, data):
+        # Upstream binds JSON with System.Text.Json's case-insensitive property matching, so
+        # `specifiekevraag` (what the frontend sends) and `specifiekeVraag` both land in the
+        # same property. Reproduce that for our declared fields only.
+        # Kiss.Bff/Intern/ContactmomentDetails/Features/ContactMomentDetailsModel.cs
+        if isinstance(data, dict):
+            canonical = {name.lower(): name for name in self.fields}
+            data = {canonical.get(key.lower(), key): value for key, value in data.items()}
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        attrs["bronnen"] = attrs.get("bronnen") or []
+        if attrs["einddatum"] < attrs["startdatum"]:
+            raise serializers.ValidationError(
+                {"einddatum": ["De einddatum mag niet voor de startdatum liggen."]}
+            )
+        return attrs
+
+
+class NullIfEmptyCharField(serializers.CharField):
+    """Renders "" as null: upstream stores null for an absent optional string."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """ISO 8601 in UTC, as upstream returns the DateTimeOffset it reads from PostgreSQL."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, default_timezone=UTC, **kwargs)
+
+
+class KissBronReadSerializer(serializers.Serializer):
+    # Field order of upstream's rapportage response: soort, titel, url.
+    soort = serializers.CharField(read_only=True)
+    titel = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True)
+
+
+class KissContactmomentDetailsSerializer(serializers.Serializer):
+    """One record as upstream returns it (ContactmomentDetailsDetailModel and the rapportage's
+    ContactmomentDetailsModel), plus ``gespreksId``, ``kanaal`` and ``bronnen``."""
+
+    id = serializers.CharField(source="contactmoment", read_only=True)
+    startdatum = UtcDateTimeField()
+    einddatum = UtcDateTimeField()
+    gespreksresultaat = NullIfEmptyCharField()
+    vraag = NullIfEmptyCharField()
+    specifiekeVraag = NullIfEmptyCharField(source="specifieke_vraag")
+    emailadresKcm = NullIfEmptyCharField(source="emailadres_kcm")
+    verantwoordelijkeAfdeling = NullIfEmptyCharField(source="verantwoordelijke_afdeling")
+    gespreksId = NullIfEmptyCharField(source="gespreks_id")
+    kanaal = NullIfEmptyCharField()
+    bronnen = KissBronReadSerializer(many=True, read_only=True)
+
+
+class KissRapportagePageSerializer(serializers.Serializer):
+    """Response of ``GET /api/contactmomentendetails`` (documentation only)."""
+
+    count = serializers.IntegerField(help_text="Aantal records in de periode.")
+    next = serializers.URLField(allow_null=True, help_text="Absolute URL van de volgende pagina.")
+    previous = serializers.URLField(allow_null=True, help_text="Absolute URL van de vorige pagina.")
+    results = KissContactmomentDetailsSerializer(many=True)
+
+
+class KissProblemSerializer(serializers.Serializer):
+    """Upstream's 404 body for a page past the last one (documentation only)."""
+
+    title = serializers.CharField()
+    instance = serializers.CharField(help_text="urn:uuid:<willekeurig>")
