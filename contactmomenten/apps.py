@@ -1,4 +1,5 @@
-"""App configuration; registers the system checks of the app on startup."""
+"""App configuration; registers the system checks, the history receivers and the role-group
+sync (after every migrate) on startup."""
 
 from django.apps import AppConfig
 
@@ -9,4 +10,11 @@ class ContactmomentenConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from contactmomenten import checks  # noqa: F401  (registers the checks)
+        from contactmomenten.history import history_connect
+        from contactmomenten.roles import role_groups_post_migrate
+
+        history_connect()
+        post_migrate.connect(role_groups_post_migrate, dispatch_uid="kiss_role_groups")

@@ -8,12 +8,15 @@ before startdatum, bronnen deleted with their record); the Dutch ``verbose_name`
 
 import uuid
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from contactmomenten.constants import GESPREKS_ID_PATTERN, Rol
+from contactmomenten.history import history_user_get
 
 gespreks_id_validator = RegexValidator(
     GESPREKS_ID_PATTERN,
@@ -23,6 +26,25 @@ gespreks_id_validator = RegexValidator(
 
 # The duration of a conversation, derived in the database (never stored twice).
 GESPREKSDUUR = models.ExpressionWrapper(F("einddatum") - F("startdatum"), output_field=models.DurationField())
+
+
+class ContactmomentDetailsHistoryFields(models.Model):
+    """What the history of a record keeps beyond its own fields (see ``contactmomenten.history``)."""
+
+    history_bronnen = models.TextField(
+        "bronnen",
+        blank=True,
+        help_text="De bronnen van het record na deze wijziging, één per regel: soort: titel (url).",
+    )
+    history_api_client = models.CharField(
+        "API-client",
+        max_length=200,
+        blank=True,
+        help_text="Naam van het API-token (of JWT-client) dat de wijziging deed.",
+    )
+
+    class Meta:
+        abstract = True
 
 
 class ContactmomentDetails(models.Model):
@@ -100,9 +122,18 @@ class ContactmomentDetails(models.Model):
         "gewijzigd", auto_now=True, help_text="Moment van de laatste wijziging van dit record."
     )
 
+    # Audit trail: every save through the admin and the APIs (see contactmomenten.history).
+    history = HistoricalRecords(
+        verbose_name="historie van contactmomentdetails",
+        verbose_name_plural="historie van contactmomentdetails",
+        bases=[ContactmomentDetailsHistoryFields],
+        get_user=history_user_get,
+    )
+
     class Meta:
         verbose_name = "contactmomentdetails"
         verbose_name_plural = "contactmomentdetails"
+        permissions = [("export_contactmomentdetails", "Kan contactmomentdetails exporteren")]
         ordering = ["-startdatum", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -205,3 +236,46 @@ class ApiToken(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+
+class ExportLog(models.Model):
+    """One export from the admin: who exported what, when, and how many rows left the system."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name="gebruiker",
+        help_text="De gebruiker die exporteerde.",
+    )
+    username = models.CharField(
+        "gebruikersnaam", max_length=150, help_text="Gebruikersnaam, bewaard als de gebruiker verdwijnt."
+    )
+    moment = models.DateTimeField("moment", default=timezone.now, help_text="Begin van de export.")
+    formaat = models.CharField("formaat", max_length=20, help_text="csv, csv-puntkomma of xlsx.")
+    filter = models.TextField(
+        "filter", blank=True, help_text="Filters, zoekterm en datumselectie van de lijst (querystring)."
+    )
+    selectie = models.CharField(
+        "selectie",
+        max_length=20,
+        help_text="'lijst' (knop: alle rijen van de gefilterde lijst) of 'actie' (admin-actie).",
+    )
+    aantal_rijen = models.PositiveIntegerField(
+        "aantal rijen",
+        null=True,
+        blank=True,
+        help_text="Aantal geëxporteerde rijen; leeg zolang de export loopt.",
+    )
+    voltooid = models.BooleanField(
+        "voltooid", default=False, help_text="Of het hele bestand is verstuurd (niet afgebroken)."
+    )
+
+    class Meta:
+        verbose_name = "export"
+        verbose_name_plural = "exportlog"
+        ordering = ["-moment"]
+
+    def __str__(self):
+        return f"{self.username}: {self.formaat} ({timezone.localtime(self.moment):%d-%m-%Y %H:%M})"

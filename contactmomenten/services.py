@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 from django.utils import timezone
 
+from contactmomenten.history import history_bronnen_update
 from contactmomenten.models import ApiToken, Bron, ContactmomentDetails
 
 # Fields a caller may set on a ContactmomentDetails (everything but identity and timestamps).
@@ -29,10 +30,14 @@ BRON_FIELDS = ("soort", "titel", "url")
 
 
 def _bronnen_replace(details: ContactmomentDetails, bronnen: Iterable[Mapping]) -> None:
+    bronnen = list(bronnen)
     details.bronnen.all().delete()
     Bron.objects.bulk_create(
         Bron(contactmomentdetails=details, **{f: bron[f] for f in BRON_FIELDS}) for bron in bronnen
     )
+    # The delete and bulk_create bypass signals: put the new bronnen in the history row that
+    # the save of ``details`` just wrote, so the history shows old -> new bronnen.
+    history_bronnen_update(details, bronnen)
 
 
 def _fields(data: Mapping) -> dict:

@@ -1,16 +1,24 @@
-"""Admin for contactmomentdetails: the list analysts search and the form beheerders correct."""
+"""Admin for contactmomentdetails: the list analysts search and export, the form beheerders
+correct, and the history page that shows every change (bronnen included).
+
+What a user may do follows the Django permissions of the role groups
+(``contactmomenten.roles``): an Analist only views and exports, a Beheerder also changes and
+deletes. The list stays fast at millions of rows; see ``contactmomenten.admin.changelist``.
+"""
+
+from itertools import pairwise
 
 from django.contrib import admin
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
+from contactmomenten.admin.changelist import EstimatedCountPaginator, cached_values_filter
+from contactmomenten.admin.exports import ExportAdminMixin
+from contactmomenten.admin.gesprek import GesprekAdminMixin, format_duur
+from contactmomenten.history import history_bronnen_update
 from contactmomenten.models import Bron, ContactmomentDetails
-
-
-def format_duur(duur) -> str:
-    """A gespreksduur as mm:ss (hours folded into the minutes)."""
-    if duur is None:
-        return "-"
-    seconds = int(duur.total_seconds())
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
 class BronInline(admin.TabularInline):
@@ -19,8 +27,21 @@ class BronInline(admin.TabularInline):
     fields = ("soort", "titel", "url")
 
 
+def _bronnen_aantal():
+    """Number of bronnen as a correlated subquery: evaluated only for the rows of the page
+    (a JOIN + GROUP BY would aggregate the whole table before LIMIT)."""
+    return Subquery(
+        Bron.objects.filter(contactmomentdetails=OuterRef("pk"))
+        .order_by()
+        .values("contactmomentdetails")
+        .annotate(aantal=Count("pk"))
+        .values("aantal"),
+        output_field=IntegerField(),
+    )
+
+
 @admin.register(ContactmomentDetails)
-class ContactmomentDetailsAdmin(admin.ModelAdmin):
+class ContactmomentDetailsAdmin(ExportAdminMixin, GesprekAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "startdatum",
         "gespreksduur_display",
@@ -28,12 +49,25 @@ class ContactmomentDetailsAdmin(admin.ModelAdmin):
         "gespreksresultaat",
         "verantwoordelijke_afdeling",
         "kanaal",
-        "gespreks_id",
+        "gesprek_link",
+        "bronnen_aantal_display",
     )
-    list_filter = ("gespreksresultaat", "verantwoordelijke_afdeling", "kanaal", "startdatum")
+    list_filter = (
+        cached_values_filter("gespreksresultaat", "gespreksresultaat"),
+        cached_values_filter("verantwoordelijke_afdeling", "verantwoordelijke afdeling"),
+        cached_values_filter("kanaal", "kanaal"),
+        "startdatum",
+    )
+    # Choices come from MIN/MAX, not DISTINCT: see the change_list.html of this model.
     date_hierarchy = "startdatum"
     search_fields = ("vraag", "specifieke_vraag", "gespreks_id", "contactmoment")
-    readonly_fields = ("uuid", "aangemaakt", "gewijzigd")
+    # Scale: no COUNT(*) of the whole table, no facet counts, an estimated/capped count.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    actions = ["export_csv", "export_csv_puntkomma", "export_xlsx"]
+    readonly_fields = ("uuid", "aangemaakt", "gewijzigd", "gesprek_samenvatting")
     inlines = [BronInline]
     fieldsets = (
         (None, {"fields": ("contactmoment", "uuid", "vraag", "specifieke_vraag")}),
@@ -44,7 +78,7 @@ class ContactmomentDetailsAdmin(admin.ModelAdmin):
                     "gespreksresultaat",
                     ("startdatum", "einddatum"),
                     "verantwoordelijke_afdeling",
-                    "gespreks_id",
+                    ("gespreks_id", "gesprek_samenvatting"),
                     "kanaal",
                     "emailadres_kcm",
                 )
@@ -52,7 +86,45 @@ class ContactmomentDetailsAdmin(admin.ModelAdmin):
         ),
         ("Registratie", {"fields": ("aangemaakt", "gewijzigd")}),
     )
+    object_history_list_template = "admin/contactmomenten/contactmomentdetails/object_history_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(bronnen_aantal=_bronnen_aantal())
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "export_links": self.export_links(request)}
+        return super().changelist_view(request, extra_context=extra_context)
 
     @admin.display(description="gespreksduur", ordering="einddatum")
     def gespreksduur_display(self, obj):
         return format_duur(obj.gespreksduur)
+
+    @admin.display(description="bronnen")
+    def bronnen_aantal_display(self, obj):
+        return obj.bronnen_aantal or 0
+
+    @admin.display(description="gesprek")
+    def gesprek_samenvatting(self, obj):
+        if not obj or not obj.gespreks_id:
+            return "-"
+        return format_html('<a href="{}">Alle vragen van dit gesprek</a>', self.gesprek_url(obj.gespreks_id))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The inline saved the bronnen after the record: store them in its history row.
+        history_bronnen_update(form.instance)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """simple_history diffs the record's fields; add the bronnen snapshot as one more."""
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        records = list(historical_records)
+        for newer, older in pairwise(records):
+            if newer.history_bronnen != older.history_bronnen:
+                newer.history_delta_changes = [
+                    *getattr(newer, "history_delta_changes", []),
+                    {
+                        "field": "Bronnen",
+                        "old": linebreaksbr(older.history_bronnen) or "(geen)",
+                        "new": linebreaksbr(newer.history_bronnen) or "(geen)",
+                    },
+                ]

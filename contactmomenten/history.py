@@ -1,0 +1,87 @@
+"""Audit history of contactmomentdetails (django-simple-history), bronnen included.
+
+Every save of a ``ContactmomentDetails`` writes a historical row (who, when, all fields).
+Bronnen are not tracked as rows of their own: the KISS upsert replaces them with a delete
+and a ``bulk_create``, which bypass model signals, and a beheerder wants to see "the bronnen
+were A, B and are now C" on the record's history page. So each historical row carries a
+text snapshot of the bronnen (``history_bronnen``), which the admin diffs like any field.
+
+The snapshot is taken when the record is saved; writers that replace bronnen after the save
+(the services, the admin inline) call ``history_bronnen_update`` afterwards, which updates the
+historical row of that same save. Who: a session user lands in ``history_user``; an API token
+or JWT client is no Django user, so its name lands in ``history_api_client``.
+"""
+
+from collections.abc import Iterable, Mapping
+
+from django.contrib.auth import get_user_model
+from simple_history.models import HistoricalRecords
+
+# Set on the saved instance by the post_create receiver: the historical row of its last save.
+_RECORD_ATTR = "_kiss_history_record"
+
+
+def history_user_get(request=None, **kwargs):
+    """The Django user behind a change, or None (``HistoricalRecords(get_user=...)``).
+
+    DRF puts its authenticated ``ApiClient`` on the request too; that is no database user
+    and cannot go into the ``history_user`` foreign key.
+    """
+    user = getattr(request, "user", None)
+    return user if isinstance(user, get_user_model()) else None
+
+
+def _api_client_name() -> str:
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    if user is None or isinstance(user, get_user_model()) or not getattr(user, "role", None):
+        return ""
+    return str(user)[:200]
+
+
+def bronnen_snapshot(bronnen: Iterable) -> str:
+    """One line per bron, in order: ``soort: titel (url)``; accepts models or mappings."""
+    lines = []
+    for bron in bronnen:
+        if isinstance(bron, Mapping):
+            soort, titel, url = bron["soort"], bron["titel"], bron["url"]
+        else:
+            soort, titel, url = bron.soort, bron.titel, bron.url
+        lines.append(f"{soort}: {titel} ({url})")
+    return "\n".join(lines)
+
+
+def _history_pre_create(sender, instance, history_instance, **kwargs):
+    history_instance.history_api_client = _api_client_name()
+    if history_instance.history_type == "~":
+        history_instance.history_bronnen = bronnen_snapshot(instance.bronnen.all())
+    # "+": a new record has no bronnen yet; "-": they were deleted with it (cascade).
+
+
+def _history_post_create(sender, instance, history_instance, **kwargs):
+    setattr(instance, _RECORD_ATTR, history_instance)
+
+
+def history_bronnen_update(details, bronnen: Iterable | None = None) -> None:
+    """Store the bronnen of ``details`` in the historical row of its last save.
+
+    Call after replacing bronnen; pass the new bronnen when known (saves a query).
+    """
+    record = getattr(details, _RECORD_ATTR, None)
+    if record is None:  # history disabled, or the record was not saved in this unit of work
+        return
+    snapshot = bronnen_snapshot(details.bronnen.all() if bronnen is None else bronnen)
+    if snapshot != record.history_bronnen:
+        type(record).objects.filter(pk=record.pk).update(history_bronnen=snapshot)
+        record.history_bronnen = snapshot
+
+
+def history_connect() -> None:
+    """Connect the receivers (called from ``AppConfig.ready``)."""
+    from simple_history.signals import post_create_historical_record, pre_create_historical_record
+
+    from contactmomenten.models import ContactmomentDetails
+
+    historical = ContactmomentDetails.history.model
+    pre_create_historical_record.connect(_history_pre_create, sender=historical, dispatch_uid="kiss_pre")
+    post_create_historical_record.connect(_history_post_create, sender=historical, dispatch_uid="kiss_post")

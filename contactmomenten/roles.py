@@ -1,0 +1,75 @@
+"""Admin roles as Django groups: which permissions Beheerder, Analist and KCM hold.
+
+The groups are created by a data migration and brought back in line after every
+``migrate`` (post_migrate), so a permission added here, or a model added later, reaches
+every installation without manual clicking. A group holds exactly the permissions listed
+here: extra permissions given by hand are removed on the next migrate. Give a user a role
+with ``manage.py assign_role USERNAME --role beheerder|analist|kcm``.
+
+The API maps the same groups to roles (``contactmomenten.api.permissions``).
+"""
+
+from contactmomenten.constants import GROUP_ANALIST, GROUP_BEHEERDER, GROUP_KCM
+
+APP_LABEL = "contactmomenten"
+EXPORT_PERMISSION = f"{APP_LABEL}.export_contactmomentdetails"
+
+_CRUD = ("view", "add", "change", "delete")
+
+# Codenames within the contactmomenten app.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    GROUP_BEHEERDER: frozenset(
+        [f"{action}_{model}" for action in _CRUD for model in ("contactmomentdetails", "bron", "apitoken")]
+        + [
+            "export_contactmomentdetails",
+            "view_historicalcontactmomentdetails",
+            "view_exportlog",
+        ]
+    ),
+    GROUP_ANALIST: frozenset(
+        [
+            "view_contactmomentdetails",
+            "view_bron",
+            "export_contactmomentdetails",
+            "view_historicalcontactmomentdetails",
+        ]
+    ),
+    # KCM works through KISS and the API only; the group exists so the API can map it to the
+    # kcm role, and it gives no admin rights at all.
+    GROUP_KCM: frozenset(),
+}
+
+
+def role_groups_sync(apps, using: str = "default") -> None:
+    """Create the role groups and give each exactly its permissions.
+
+    ``apps`` is the app registry to use: the historical one in a migration, the final
+    state after migrate.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config(APP_LABEL)
+    # In a migration the permissions of new models do not exist yet (Django creates them
+    # after migrate); create them now. models_module must look set for create_permissions.
+    models_module = getattr(app_config, "models_module", None)
+    app_config.models_module = models_module or True
+    try:
+        create_permissions(app_config, verbosity=0, using=using, apps=apps)
+    finally:
+        app_config.models_module = models_module
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.using(using).get_or_create(name=name)
+        permissions = permission_model.objects.using(using).filter(
+            content_type__app_label=APP_LABEL, codename__in=codenames
+        )
+        group.permissions.set(permissions)
+
+
+def role_groups_post_migrate(sender, app_config=None, using="default", apps=None, **kwargs):
+    """post_migrate receiver: keep the groups in sync once our app is migrated."""
+    if apps is None or app_config is None or app_config.label != APP_LABEL:
+        return
+    role_groups_sync(apps, using=using)
