@@ -14,9 +14,10 @@ traceback and answered with a generic 500: the traceback never reaches the clien
 import json
 import logging
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.fields import get_error_detail
@@ -115,7 +116,11 @@ def problem_exception_handler(exc, context):
     if request is None or not is_v1_request(request):
         return exception_handler(exc, context)
 
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()  # Django's message is English and names the model
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
         exc = _from_django_validation_error(exc)
     elif isinstance(exc, IntegrityError):
         # Two writes of the same contactmoment at once: the loser gets a 409, not a 500.

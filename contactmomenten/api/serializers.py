@@ -22,6 +22,17 @@ class BronSerializer(serializers.ModelSerializer):
         # Every item must be complete, also in a PATCH of the whole list.
         extra_kwargs = {name: {"required": True, "allow_blank": False} for name in fields}
 
+    def to_internal_value(self, data):
+        # DRF skips missing fields of nested items in a PATCH (partial); a bron is always
+        # written whole, so its fields stay required there too.
+        value = super().to_internal_value(data)
+        missing = [name for name in self.Meta.fields if name not in value]
+        if missing:
+            raise serializers.ValidationError(
+                {name: [self.fields[name].error_messages["required"]] for name in missing}, code="required"
+            )
+        return value
+
 
 class ContactmomentDetailsSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
