@@ -49,7 +49,9 @@ def test_frontend_body_is_stored_and_read_back(kcm):
     assert got["emailadresKcm"] == "kcm@example.nl"
     assert datetime.fromisoformat(got["startdatum"]) == datetime.fromisoformat(body["startdatum"])
     assert datetime.fromisoformat(got["einddatum"]) == datetime.fromisoformat(body["einddatum"])
-    assert got["bronnen"] == [{"soort": b["soort"], "titel": b["titel"], "url": b["url"]} for b in body["bronnen"]]
+    assert got["bronnen"] == [
+        {"soort": b["soort"], "titel": b["titel"], "url": b["url"]} for b in body["bronnen"]
+    ]
 
 
 def test_contactverzoek_personal_data_is_neither_stored_nor_logged(kcm, caplog):
@@ -62,7 +64,14 @@ def test_contactverzoek_personal_data_is_neither_stored_nor_logged(kcm, caplog):
     models = apps.get_app_config("contactmomenten").get_models()
     stored = json.dumps([list(model.objects.values()) for model in models], default=str)
     logged = caplog.text
-    for secret in ("jan@example.nl", "0612345678", "Vries", body["tekst"], body["toelichting"], "te verwerken"):
+    for secret in (
+        "jan@example.nl",
+        "0612345678",
+        "Vries",
+        body["tekst"],
+        body["toelichting"],
+        "te verwerken",
+    ):
         assert secret not in stored
         assert secret not in logged
     assert ContactmomentDetails.objects.get().gespreksresultaat == "Contactverzoek gemaakt"
@@ -157,7 +166,9 @@ def test_invalid_field_gives_400_naming_it_and_writes_nothing(kcm, change, field
 
 
 def test_400_names_every_bad_field_in_dutch(kcm):
-    body = KissContactmomentDetailsBodyFactory(startdatum="nee", bronnen=[{"url": "", "titel": "t", "soort": "s"}])
+    body = KissContactmomentDetailsBodyFactory(
+        startdatum="nee", bronnen=[{"url": "", "titel": "t", "soort": "s"}]
+    )
     del body["id"]
 
     response = put(kcm, body, HTTP_ACCEPT_LANGUAGE="en")
@@ -170,7 +181,9 @@ def test_400_names_every_bad_field_in_dutch(kcm):
 
 def test_invalid_update_leaves_existing_record_and_bronnen_untouched(kcm):
     existing = ContactmomentDetailsFactory(bronnen=2)
-    body = KissContactmomentDetailsBodyFactory(id=existing.contactmoment, bronnen=[{"url": "u", "titel": "t"}])
+    body = KissContactmomentDetailsBodyFactory(
+        id=existing.contactmoment, bronnen=[{"url": "u", "titel": "t"}]
+    )
 
     assert put(kcm, body).status_code == 400
 
@@ -215,7 +228,9 @@ def test_session_put_without_csrf_token_is_refused(kcm_user):
     client = Client(enforce_csrf_checks=True)
     client.force_login(kcm_user)
 
-    response = client.put(URL, data=json.dumps(KissContactmomentDetailsBodyFactory()), content_type="application/json")
+    response = client.put(
+        URL, data=json.dumps(KissContactmomentDetailsBodyFactory()), content_type="application/json"
+    )
 
     assert response.status_code == 403
     assert ContactmomentDetails.objects.count() == 0
