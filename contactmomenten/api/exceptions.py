@@ -46,6 +46,7 @@ TITLES = {
 }
 VALIDATION_DETAIL = "Een of meer velden of parameters zijn ongeldig; zie invalidParams."
 SERVER_ERROR_DETAIL = "Er ging iets mis bij het verwerken van de aanvraag. De fout is gelogd."
+PARSE_ERROR_DETAIL = "De body is geen geldige JSON."
 NOT_FOUND_DETAIL = "Deze URL bestaat niet in /api/v1."
 
 
@@ -122,6 +123,9 @@ def problem_exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
         exc = _from_django_validation_error(exc)
+    elif isinstance(exc, exceptions.ParseError):
+        # The parser's message is Python's English json error.
+        exc = exceptions.ParseError(PARSE_ERROR_DETAIL)
     elif isinstance(exc, IntegrityError):
         # Two writes of the same contactmoment at once: the loser gets a 409, not a 500.
         logger.warning("Integrity error on %s %s: %s", request.method, request.path, exc)
