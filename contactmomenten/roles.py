@@ -73,3 +73,21 @@ def role_groups_post_migrate(sender, app_config=None, using="default", apps=None
     if apps is None or app_config is None or app_config.label != APP_LABEL:
         return
     role_groups_sync(apps, using=using)
+
+
+ROLE_GROUP = {"beheerder": GROUP_BEHEERDER, "analist": GROUP_ANALIST, "kcm": GROUP_KCM}
+
+
+def user_role_assign(user, role: str) -> None:
+    """Give ``user`` exactly one role: its group replaces any other role group.
+
+    Beheerder and Analist work in the admin, so they become staff; KCM (API/KISS only)
+    does not need admin access and its staff flag is left as it is.
+    """
+    from django.contrib.auth.models import Group
+
+    user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUP.values()))
+    user.groups.add(Group.objects.get(name=ROLE_GROUP[role]))
+    if role in ("beheerder", "analist") and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])

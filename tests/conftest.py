@@ -7,6 +7,7 @@ import jwt
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import Client
 from rest_framework.test import APIClient
 
 from contactmomenten.constants import GROUP_ANALIST, GROUP_BEHEERDER, GROUP_KCM
@@ -85,3 +86,23 @@ def analist_user(user_with_group):
 @pytest.fixture
 def kcm_user(user_with_group):
     return user_with_group(GROUP_KCM)
+
+
+@pytest.fixture
+def admin_client_for(db, user_with_group, django_user_model):
+    """``admin_client_for(role)``: a client logged in as a staff user with that role
+    (beheerder, analist, kcm) or as a superuser ("superuser")."""
+
+    def make(role: str) -> Client:
+        if role == "superuser":
+            user = django_user_model.objects.create_superuser("super", "super@example.nl", "geheim-123-abc")
+        else:
+            user = user_with_group(
+                {"beheerder": GROUP_BEHEERDER, "analist": GROUP_ANALIST, "kcm": GROUP_KCM}[role]
+            )
+        client = Client()  # django.test.Client: the admin works with sessions
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return make

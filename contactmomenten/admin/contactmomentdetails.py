@@ -9,6 +9,7 @@ deletes. The list stays fast at millions of rows; see ``contactmomenten.admin.ch
 from itertools import pairwise
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html
@@ -108,6 +109,13 @@ class ContactmomentDetailsAdmin(ExportAdminMixin, GesprekAdminMixin, SimpleHisto
         if not obj or not obj.gespreks_id:
             return "-"
         return format_html('<a href="{}">Alle vragen van dit gesprek</a>', self.gesprek_url(obj.gespreks_id))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history saves a POST to this "revert" page for anyone who may *view* history;
+        # only users who may change records may revert (fields only: bronnen stay as they are).
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

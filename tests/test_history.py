@@ -1,0 +1,128 @@
+"""Audited corrections: every change through the admin and the APIs keeps who, when and
+old -> new values, bronnen included, visible on the record's history page."""
+
+import json
+
+import pytest
+
+from contactmomenten.models import ContactmomentDetails
+from contactmomenten.services import contactmomentdetails_upsert
+from tests.admin.helpers import change_url, form_data
+from tests.factories import (
+    ContactmomentDetailsFactory,
+    KissBronBodyFactory,
+    KissContactmomentDetailsBodyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def history_url(details):
+    return f"/admin/contactmomenten/contactmomentdetails/{details.pk}/history/"
+
+
+def test_admin_field_change_is_recorded_with_user_and_old_and_new_value(admin_client_for):
+    details = ContactmomentDetailsFactory(gespreksresultaat="Doorverbonden")
+    beheerder = admin_client_for("beheerder")
+
+    beheerder.post(change_url(details), form_data(details, gespreksresultaat="Terugbelverzoek"))
+
+    latest = details.history.latest()
+    assert latest.history_user == beheerder.user
+    delta = latest.diff_against(latest.prev_record)
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [
+        ("gespreksresultaat", "Doorverbonden", "Terugbelverzoek")
+    ]
+    page = admin_client_for("analist").get(history_url(details))
+    assert page.status_code == 200
+    assert "Doorverbonden" in page.text
+    assert "Terugbelverzoek" in page.text
+    assert beheerder.user.username in page.text
+
+
+def test_admin_bronnen_change_shows_old_and_new_bronnen_on_the_history_page(admin_client_for):
+    details = ContactmomentDetailsFactory()
+    oud = details.bronnen.create(soort="vac", titel="Oude bron", url="https://example.nl/oud")
+    beheerder = admin_client_for("beheerder")
+
+    response = beheerder.post(
+        change_url(details),
+        form_data(
+            details,
+            bronnen=[
+                (oud.pk, "vac", "Oude bron", "https://example.nl/oud", True),
+                (None, "kennisartikel", "Nieuwe bron", "https://example.nl/nieuw", False),
+            ],
+        ),
+    )
+
+    assert response.status_code == 302
+    latest = details.history.latest()
+    assert latest.prev_record.history_bronnen == ""  # the factory saved the record before its bron
+    assert latest.history_bronnen == "kennisartikel: Nieuwe bron (https://example.nl/nieuw)"
+    page = beheerder.get(history_url(details))
+    changes = page.context["page_obj"][0].history_delta_changes
+    bronnen_change = next(c for c in changes if c["field"] == "Bronnen")
+    assert "Nieuwe bron" in bronnen_change["new"]
+    assert "Nieuwe bron" in page.text
+
+
+def test_kiss_put_records_api_client_and_bronnen_replacement(api_client):
+    kcm = api_client("kcm")
+    body = KissContactmomentDetailsBodyFactory(
+        gespreksresultaat="Doorverbonden", bronnen=[KissBronBodyFactory(titel="Eerste bron")]
+    )
+    put = {"content_type": "application/json"}
+    assert kcm.put("/api/contactmomentdetails", data=json.dumps(body), **put).status_code == 200
+    body |= {"gespreksresultaat": "Zelfstandig afgehandeld", "bronnen": [KissBronBodyFactory(titel="Tweede")]}
+
+    assert kcm.put("/api/contactmomentdetails", data=json.dumps(body), **put).status_code == 200
+
+    details = ContactmomentDetails.objects.get(contactmoment=body["id"])
+    created, changed = details.history.order_by("history_id")
+    assert (created.history_type, changed.history_type) == ("+", "~")
+    assert changed.history_api_client == "test-kcm"
+    assert changed.history_user is None
+    assert "Eerste bron" in created.history_bronnen
+    assert "Tweede" in changed.history_bronnen and "Eerste bron" not in changed.history_bronnen
+    delta = changed.diff_against(created)
+    assert ("gespreksresultaat", "Doorverbonden", "Zelfstandig afgehandeld") in [
+        (c.field, c.old, c.new) for c in delta.changes
+    ]
+
+
+def test_upsert_with_unchanged_bronnen_keeps_the_snapshot(django_assert_max_num_queries):
+    bronnen = [{"soort": "vac", "titel": "Zelfde", "url": "https://example.nl/zelfde"}]
+    data = {"startdatum": "2026-01-05T09:00:00+01:00", "einddatum": "2026-01-05T09:05:00+01:00"}
+    details, _ = contactmomentdetails_upsert(contactmoment="cm-1", data=data, bronnen=bronnen)
+
+    contactmomentdetails_upsert(contactmoment="cm-1", data=data | {"vraag": "Anders"}, bronnen=bronnen)
+
+    first, second = details.history.order_by("history_id")
+    assert first.history_bronnen == second.history_bronnen == "vac: Zelfde (https://example.nl/zelfde)"
+
+
+def test_deleting_a_record_keeps_its_history(admin_client_for):
+    details = ContactmomentDetailsFactory(bronnen=1)
+    pk = details.pk
+
+    admin_client_for("beheerder").post(
+        f"/admin/contactmomenten/contactmomentdetails/{pk}/delete/", {"post": "yes"}
+    )
+
+    history = ContactmomentDetails.history.filter(id=pk).order_by("history_id")
+    assert [h.history_type for h in history] == ["+", "-"]
+
+
+def test_analist_cannot_revert_from_the_history(admin_client_for):
+    details = ContactmomentDetailsFactory(gespreksresultaat="Doorverbonden")
+    details.gespreksresultaat = "Anders"
+    details.save()
+    first = details.history.earliest()
+    url = f"{history_url(details)}{first.history_id}/"
+
+    response = admin_client_for("analist").post(url, form_data(details, gespreksresultaat="Doorverbonden"))
+
+    details.refresh_from_db()
+    assert details.gespreksresultaat == "Anders"
+    assert response.status_code == 403
