@@ -2,13 +2,14 @@
 
 - Authentication extensions for the two custom schemes (Token with a role, Bearer JWT of
   managementinformatie); session login uses drf-spectacular's built-in ``cookieAuth``.
+- maxItems for the bronnen list, which drf-spectacular does not derive.
 - The problem+json error bodies (RFC 9457) of /api/v1 as components, with an example per
   status, and ``problem_responses()`` to attach them to operations.
 
 Imported from ``ContactmomentenConfig.ready()`` so the extensions register at startup.
 """
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 
@@ -54,6 +55,19 @@ class ManagementinformatieJWTScheme(OpenApiAuthenticationExtension):
                 "MANAGEMENTINFORMATIE_API_KEY, met de claims 'iat' en 'exp'. Geeft de rol analist."
             ),
         }
+
+
+class BronListSchema(OpenApiSerializerFieldExtension):
+    """drf-spectacular leaves out a ListSerializer's max_length; document it as maxItems."""
+
+    target_class = "contactmomenten.api.serializers.BronListSerializer"
+
+    def map_serializer_field(self, auto_schema, direction):
+        component = auto_schema.resolve_serializer(self.target.child, direction)
+        schema = {"type": "array", "items": component.ref}
+        if self.target.max_length is not None:
+            schema["maxItems"] = self.target.max_length
+        return schema
 
 
 class InvalidParamSerializer(serializers.Serializer):

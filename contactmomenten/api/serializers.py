@@ -15,10 +15,15 @@ from contactmomenten.models import Bron, ContactmomentDetails
 EINDDATUM_VOOR_STARTDATUM = "De einddatum mag niet voor de startdatum liggen."
 
 
+class BronListSerializer(serializers.ListSerializer):
+    """The bronnen list; its own class so the schema can show its maxItems (api/schema.py)."""
+
+
 class BronSerializer(serializers.ModelSerializer):
     class Meta:
         model = Bron
         fields = ("soort", "titel", "url")
+        list_serializer_class = BronListSerializer
         # Every item must be complete, also in a PATCH of the whole list.
         extra_kwargs = {name: {"required": True, "allow_blank": False} for name in fields}
 
@@ -54,8 +59,9 @@ class ContactmomentDetailsSerializer(serializers.ModelSerializer):
         required=False,
         max_length=MAX_BRONNEN,
         help_text=(
-            f"De geraadpleegde bronnen (hoogstens {MAX_BRONNEN}). Bij PUT en PATCH vervangt deze "
-            "lijst de bestaande bronnen in zijn geheel; bij PATCH zonder 'bronnen' blijven ze staan."
+            f"De geraadpleegde bronnen (hoogstens {MAX_BRONNEN}), elk met soort, titel en url. PUT en "
+            "PATCH vervangen de bestaande bronnen door deze lijst; bij PUT zonder 'bronnen' zijn er "
+            "daarna geen, bij PATCH zonder 'bronnen' blijven ze staan."
         ),
     )
 
