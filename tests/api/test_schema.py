@@ -132,7 +132,8 @@ def test_docs_pages_use_only_this_service(client, page):
         assert url.startswith("/"), url
         asset = client.get(url)
         assert asset.status_code == 200, url
-        b"".join(asset.streaming_content) if asset.streaming else asset.content
+        content = b"".join(asset.streaming_content) if asset.streaming else asset.content
+        assert content, url
 
 
 def test_redoc_page_has_no_web_fonts(client):
