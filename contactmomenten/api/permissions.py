@@ -52,6 +52,8 @@ class HasRole(BasePermission):
         by_method = getattr(view, "roles_by_method", None)
         if by_method is not None:
             method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
+            if method not in by_method and not hasattr(view, request.method.lower()):
+                return True  # a method the view does not serve: let DRF answer 405, not 403
             return role in by_method.get(method, ())
         allowed = getattr(view, "allowed_roles", None)
         return allowed is None or role in allowed

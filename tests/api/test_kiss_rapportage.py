@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from contactmomenten.api.kiss import MESSAGE_DATUM, MESSAGE_PAGINAGROOTTE, MESSAGE_PAGINANUMMER
+from tests.api.test_kiss_get import UPSTREAM_FIELDS
 from tests.factories import ContactmomentDetailsFactory
 
 URL = "/api/contactmomentendetails"
@@ -63,19 +64,7 @@ def test_newest_first_with_upstream_result_fields(jwt_client):
     results = jwt_client.get(URL, PERIOD).json()["results"]
 
     assert [r["id"] for r in results] == [newer.contactmoment, older.contactmoment]
-    assert set(results[0]) == {
-        "id",
-        "startdatum",
-        "einddatum",
-        "gespreksresultaat",
-        "vraag",
-        "specifiekeVraag",
-        "emailadresKcm",
-        "verantwoordelijkeAfdeling",
-        "bronnen",
-        "gespreksId",
-        "kanaal",
-    }
+    assert set(results[0]) == UPSTREAM_FIELDS | {"bronnen", "gespreksId", "kanaal"}
     assert results[0]["vraag"] is None
     assert list(results[1]["bronnen"][0]) == ["soort", "titel", "url"]
     assert len(results[1]["bronnen"]) == 2

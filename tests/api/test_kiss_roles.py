@@ -84,3 +84,24 @@ def test_superuser_is_beheerder(client, django_user_model, endpoint):
     client.force_login(django_user_model.objects.create_superuser("root", "root@example.nl", "geheim-123"))
 
     assert ENDPOINTS[endpoint](client, ContactmomentDetailsFactory()).status_code == 200
+
+
+def test_method_the_endpoint_does_not_serve_is_405_not_403(api_client):
+    response = api_client("kcm").delete("/api/contactmomentdetails")
+
+    assert response.status_code == 405
+
+
+def test_served_method_without_the_role_is_still_403(api_client):
+    assert api_client("analist").put("/api/contactmomentdetails", {}, format="json").status_code == 403
+
+
+def test_session_user_can_browse_the_kiss_endpoints(client, beheerder_user):
+    client.force_login(beheerder_user)
+    details = ContactmomentDetailsFactory()
+
+    response = client.get("/api/contactmomentdetails", {"id": details.contactmoment}, HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert details.contactmoment in response.content.decode()
