@@ -140,3 +140,8 @@ def test_redoc_page_has_no_web_fonts(client):
     html = client.get("/api/v1/redoc").content.decode()
     assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
     assert "redoc.standalone.js" in html
+
+
+def test_swagger_ui_does_not_call_the_public_validator(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert '"validatorUrl": null' in html
