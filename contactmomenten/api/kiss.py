@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from contactmomenten.api.authentication import ApiClient
 from contactmomenten.api.kiss_serializers import (
+    KissContactmomentDetailsQuerySerializer,
     KissContactmomentDetailsSerializer,
     KissContactmomentDetailsWriteSerializer,
     KissProblemSerializer,
@@ -122,15 +123,16 @@ class ReadContactmomentDetails(KissAPIView):
         parameters=[CONTACTMOMENTDETAILS_ID],
         responses={
             200: KissContactmomentDetailsSerializer,
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description="`id` ontbreekt."),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="`id` ontbreekt of is ongeldig."),
             404: OpenApiResponse(OpenApiTypes.OBJECT, description="Onbekend contactmoment."),
         },
     )
     def get(self, request, *args, **kwargs):
-        contactmoment = query_param(request, "id")
-        if not contactmoment:
-            return Response({"id": ["Dit veld is vereist."]}, status=400)
-        details = contactmomentdetails_get(contactmoment=contactmoment)
+        raw_id = query_param(request, "id")
+        query = KissContactmomentDetailsQuerySerializer(data={} if raw_id is None else {"id": raw_id})
+        if not query.is_valid():
+            return Response(query.errors, status=400)
+        details = contactmomentdetails_get(contactmoment=query.validated_data["id"])
         if details is None:
             # Upstream answers NotFound(); the frontend treats 404 as "no details".
             return Response({"title": "Geen contactmomentdetails gevonden.", "status": 404}, status=404)

@@ -76,6 +76,7 @@ class KissContactmomentDetailsWriteSerializer(serializers.Serializer):
     kanaal = _optional_text("kanaal")
     emailadresKcm = serializers.EmailField(
         source="emailadres_kcm",
+        max_length=_max_length(ContactmomentDetails, "emailadres_kcm"),
         required=False,
         allow_null=True,
         allow_blank=True,
@@ -105,6 +106,13 @@ class KissContactmomentDetailsWriteSerializer(serializers.Serializer):
                 {"einddatum": ["De einddatum mag niet voor de startdatum liggen."]}
             )
         return attrs
+
+
+class KissContactmomentDetailsQuerySerializer(serializers.Serializer):
+    """The ``?id=`` of ``GET /api/contactmomentdetails`` (validated, so a NUL byte or an
+    absurd length is a 400, not a database error)."""
+
+    id = serializers.CharField(max_length=_max_length(ContactmomentDetails, "contactmoment"))
 
 
 class NullIfEmptyCharField(serializers.CharField):

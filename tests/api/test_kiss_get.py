@@ -74,12 +74,20 @@ def test_unknown_id_is_404(kcm):
     assert response["Content-Type"] == "application/json"
 
 
-@pytest.mark.parametrize("query", [{}, {"id": ""}])
-def test_missing_id_is_400_naming_id(kcm, query):
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({}, "Dit veld is vereist."),
+        ({"id": ""}, "Dit veld mag niet leeg zijn."),
+        ({"id": "https://x/\x00"}, "Null-tekens zijn niet toegestaan."),
+        ({"id": "x" * 1001}, "Zorg ervoor dat dit veld niet meer dan 1000 karakters bevat."),
+    ],
+)
+def test_missing_or_invalid_id_is_400_naming_id(kcm, query, message):
     response = kcm.get(URL, query)
 
     assert response.status_code == 400
-    assert response.json() == {"id": ["Dit veld is vereist."]}
+    assert response.json() == {"id": [message]}
 
 
 def test_parameter_name_is_case_insensitive_and_trailing_slash_accepted(kcm):

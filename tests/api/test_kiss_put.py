@@ -148,6 +148,8 @@ def test_trailing_slash_is_accepted(kcm):
         ({"gespreksId": "geen spaties!"}, "gespreksId"),
         ({"emailadresKcm": "geen-e-mailadres"}, "emailadresKcm"),
         ({"vraag": "x" * 1001}, "vraag"),
+        ({"vraag": "nul\x00byte"}, "vraag"),  # PostgreSQL cannot store it: 400, not 500
+        ({"emailadresKcm": "a" * 64 + "@" + ("b" * 60 + ".") * 4 + "nl"}, "emailadresKcm"),  # > 254
         ({"bronnen": [{"titel": "zonder url", "soort": "website"}]}, "bronnen"),
         ({"bronnen": "geen lijst"}, "bronnen"),
     ],
