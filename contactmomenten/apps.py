@@ -13,6 +13,7 @@ class ContactmomentenConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from contactmomenten import checks  # noqa: F401  (registers the checks)
+        from contactmomenten.api import schema  # noqa: F401  (registers the OpenAPI extensions)
         from contactmomenten.history import history_connect
         from contactmomenten.roles import role_groups_post_migrate
 

@@ -1,7 +1,7 @@
 """OpenAPI pieces of kiss-details that drf-spectacular cannot infer.
 
 - Authentication extensions for the two custom schemes (Token with a role, Bearer JWT of
-  managementinformatie); session login uses drf-spectacular's built-in ``cookieAuth``.
+  managementinformatie), and session login (admin users) with a Dutch description.
 - maxItems for the bronnen list, which drf-spectacular does not derive.
 - The problem+json error bodies (RFC 9457) of /api/v1 as components, with an example per
   status, and ``problem_responses()`` to attach them to operations.
@@ -9,6 +9,7 @@
 Imported from ``ContactmomentenConfig.ready()`` so the extensions register at startup.
 """
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
@@ -53,6 +54,23 @@ class ManagementinformatieJWTScheme(OpenApiAuthenticationExtension):
             "description": (
                 "JWT van managementinformatie zoals in upstream KISS: ondertekend (HS256/384/512) met "
                 "MANAGEMENTINFORMATIE_API_KEY, met de claims 'iat' en 'exp'. Geeft de rol analist."
+            ),
+        }
+
+
+class SessionScheme(OpenApiAuthenticationExtension):
+    target_class = "rest_framework.authentication.SessionAuthentication"
+    name = "cookieAuth"
+    priority = 1  # replaces drf-spectacular's scheme of the same name, to add the description
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": (
+                "Sessie van een ingelogde admin-gebruiker (bijvoorbeeld vanuit deze documentatie). "
+                "De rol volgt uit de groep van de gebruiker; schrijven vraagt ook de CSRF-token."
             ),
         }
 

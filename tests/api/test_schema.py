@@ -56,7 +56,8 @@ def test_three_auth_schemes_on_every_v1_operation(schema):
         "scheme": "bearer",
         "bearerFormat": "JWT",
     }
-    assert schemes["cookieAuth"]["in"] == "cookie"
+    assert schemes["cookieAuth"]["in"] == "cookie" and schemes["cookieAuth"]["name"] == "sessionid"
+    assert all("rol" in scheme["description"] for scheme in schemes.values())
     for path in (LIST, DETAIL):
         for operation in schema["paths"][path].values():
             names = {name for requirement in operation["security"] for name in requirement}
