@@ -1,0 +1,56 @@
+"""API tokens in the admin: the key is shown once on creation, works, and stops working once
+revoked; last use is visible."""
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from rest_framework.test import APIClient
+
+from contactmomenten.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "/admin/contactmomenten/apitoken/add/"
+LIST_URL = "/admin/contactmomenten/apitoken/"
+
+
+def rapportage(key):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client.get(
+        "/api/contactmomentendetails", {"from": "2024-01-01T00:00:00Z", "to": "2024-12-31T00:00:00Z"}
+    )
+
+
+def test_created_key_is_shown_once_works_and_is_revocable(admin_client):
+    response = admin_client.post(ADD_URL, {"name": "Power BI", "role": "analist"})
+
+    assert response.status_code == 302
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    [key] = [m.group(1) for m in map(re.compile(r"is: (\S+) ").search, messages) if m]
+    token = ApiToken.objects.get()
+    assert key not in (token.key_hash, token.key_prefix) and token.key_prefix == key[:8]
+    assert rapportage(key).status_code == 200
+
+    assert key in admin_client.get(LIST_URL).content.decode()  # the page after saving shows it
+    assert key not in admin_client.get(LIST_URL).content.decode()  # and never again
+    token.refresh_from_db()
+    assert token.last_used is not None
+
+    admin_client.post(LIST_URL, {"action": "revoke", "_selected_action": [token.pk]})
+
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert rapportage(key).status_code == 401
+
+
+def test_editing_a_token_keeps_its_key(admin_client):
+    admin_client.post(ADD_URL, {"name": "KISS", "role": "kcm"})
+    token = ApiToken.objects.get()
+    old_hash = token.key_hash
+
+    admin_client.post(f"{LIST_URL}{token.pk}/change/", {"name": "KISS productie", "role": "kcm"})
+
+    token.refresh_from_db()
+    assert (token.name, token.key_hash) == ("KISS productie", old_hash)
