@@ -13,12 +13,16 @@ or JWT client is no Django user, so its name lands in ``history_api_client``.
 """
 
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 from simple_history.models import HistoricalRecords
 
 # Set on the saved instance by the post_create receiver: the historical row of its last save.
 _RECORD_ATTR = "_kiss_history_record"
+# Bronnen a writer is about to store with the record it saves (see history_bronnen_pending).
+_pending_bronnen: ContextVar[list | None] = ContextVar("kiss_pending_bronnen", default=None)
 
 
 def history_user_get(request=None, **kwargs):
@@ -51,9 +55,27 @@ def bronnen_snapshot(bronnen: Iterable) -> str:
     return "\n".join(lines)
 
 
+@contextmanager
+def history_bronnen_pending(bronnen: list):
+    """Within this block, a saved record's history row gets ``bronnen`` as its snapshot.
+
+    For writers that replace the bronnen right after the save, in the same transaction (the
+    upsert): the snapshot is then right at once, without reading the old bronnen or
+    updating the history row afterwards.
+    """
+    token = _pending_bronnen.set(bronnen)
+    try:
+        yield
+    finally:
+        _pending_bronnen.reset(token)
+
+
 def _history_pre_create(sender, instance, history_instance, **kwargs):
     history_instance.history_api_client = _api_client_name()
-    if history_instance.history_type == "~":
+    pending = _pending_bronnen.get()
+    if pending is not None and history_instance.history_type != "-":
+        history_instance.history_bronnen = bronnen_snapshot(pending)
+    elif history_instance.history_type == "~":
         history_instance.history_bronnen = bronnen_snapshot(instance.bronnen.all())
     # "+": a new record has no bronnen yet; "-": they were deleted with it (cascade).
 

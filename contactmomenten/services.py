@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 from django.utils import timezone
 
-from contactmomenten.history import history_bronnen_update
+from contactmomenten.history import history_bronnen_pending, history_bronnen_update
 from contactmomenten.models import ApiToken, Bron, ContactmomentDetails
 
 # Fields a caller may set on a ContactmomentDetails (everything but identity and timestamps).
@@ -57,9 +57,12 @@ def contactmomentdetails_upsert(
     create the same record at once, so the loser updates instead of duplicating.
     Returns the record and whether it was created.
     """
-    details, created = ContactmomentDetails.objects.update_or_create(
-        contactmoment=contactmoment, defaults=_fields(data)
-    )
+    bronnen = list(bronnen)
+    # The history row of this save records the new bronnen directly (no re-read, no update).
+    with history_bronnen_pending(bronnen):
+        details, created = ContactmomentDetails.objects.update_or_create(
+            contactmoment=contactmoment, defaults=_fields(data)
+        )
     _bronnen_replace(details, bronnen)
     return details, created
 

@@ -91,7 +91,7 @@ def test_kiss_put_records_api_client_and_bronnen_replacement(api_client):
     ]
 
 
-def test_upsert_with_unchanged_bronnen_keeps_the_snapshot(django_assert_max_num_queries):
+def test_upsert_with_unchanged_bronnen_keeps_the_snapshot():
     bronnen = [{"soort": "vac", "titel": "Zelfde", "url": "https://example.nl/zelfde"}]
     data = {"startdatum": "2026-01-05T09:00:00+01:00", "einddatum": "2026-01-05T09:05:00+01:00"}
     details, _ = contactmomentdetails_upsert(contactmoment="cm-1", data=data, bronnen=bronnen)
