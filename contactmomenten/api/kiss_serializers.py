@@ -126,10 +126,14 @@ class NullIfEmptyCharField(serializers.CharField):
 
 
 class UtcDateTimeField(serializers.DateTimeField):
-    """ISO 8601 in UTC, as upstream returns the DateTimeOffset it reads from PostgreSQL."""
+    """ISO 8601 in UTC with a numeric offset (``2024-10-01T08:00:00+00:00``), as upstream
+    serialises the DateTimeOffset it reads from PostgreSQL (DRF would write 'Z')."""
 
     def __init__(self, **kwargs):
-        super().__init__(read_only=True, default_timezone=UTC, **kwargs)
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value.astimezone(UTC).isoformat() if value else None
 
 
 class KissBronReadSerializer(serializers.Serializer):

@@ -42,7 +42,7 @@ def test_returns_upstream_fields_plus_gespreksid_kanaal_and_bronnen(kcm):
     assert got["emailadresKcm"] == details.emailadres_kcm
     assert got["verantwoordelijkeAfdeling"] == details.verantwoordelijke_afdeling
     assert got["gespreksId"] == details.gespreks_id
-    assert got["startdatum"] == "2024-10-01T08:00:00Z"  # ISO 8601 with a zone designator
+    assert got["startdatum"] == "2024-10-01T08:00:00+00:00"  # as upstream's DateTimeOffset
     assert datetime.fromisoformat(got["einddatum"]) == details.einddatum
     assert got["bronnen"] == [{"soort": b.soort, "titel": b.titel, "url": b.url} for b in bronnen]
 
