@@ -233,3 +233,16 @@ def test_writers_stream_chunks_and_name_empty_exports():
     assert len(chunks) >= 2  # header first, then rows: the response starts at once
     assert len(parse_csv(b"".join(chunks))) == 3
     assert export_filename(queryset.none(), "csv") == "contactmomentdetails_leeg.csv"
+
+
+def test_export_log_is_readable_by_beheerders_only_and_read_only(admin_client_for, records):
+    beheerder = admin_client_for("beheerder")
+    body(beheerder.get(f"{EXPORT_URL}csv/"))
+    log_url = "/admin/contactmomenten/exportlog/"
+
+    response = beheerder.get(log_url)
+
+    assert response.status_code == 200
+    assert beheerder.user.username in response.text
+    assert beheerder.get(f"{log_url}add/").status_code == 403
+    assert admin_client_for("analist").get(log_url).status_code == 403
