@@ -93,8 +93,12 @@ class CachedValuesFilter(admin.SimpleListFilter):
         return [(value, value) for value in values]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{self.field_name: self.value()})
+        value = self.value()
+        if value and "\x00" in value:
+            # No stored text contains a NUL byte (PostgreSQL refuses them in a query).
+            return queryset.none()
+        if value:
+            return queryset.filter(**{self.field_name: value})
         return queryset
 
 

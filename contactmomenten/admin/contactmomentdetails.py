@@ -19,7 +19,7 @@ from contactmomenten.admin.changelist import EstimatedCountPaginator, cached_val
 from contactmomenten.admin.exports import ExportAdminMixin
 from contactmomenten.admin.gesprek import GesprekAdminMixin, format_duur
 from contactmomenten.history import history_bronnen_update
-from contactmomenten.models import Bron, ContactmomentDetails
+from contactmomenten.models import GESPREKSDUUR, Bron, ContactmomentDetails
 
 
 class BronInline(admin.TabularInline):
@@ -96,7 +96,7 @@ class ContactmomentDetailsAdmin(ExportAdminMixin, GesprekAdminMixin, SimpleHisto
         extra_context = {**(extra_context or {}), "export_links": self.export_links(request)}
         return super().changelist_view(request, extra_context=extra_context)
 
-    @admin.display(description="gespreksduur", ordering="einddatum")
+    @admin.display(description="gespreksduur", ordering=GESPREKSDUUR)
     def gespreksduur_display(self, obj):
         return format_duur(obj.gespreksduur)
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import re_path, reverse
 from django.utils.html import format_html
 
 # A conversation has a handful of questions; this only guards against odd data.
@@ -33,8 +33,9 @@ class GesprekAdminMixin:
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
-            path(
-                "gesprek/<str:gespreks_id>/",
+            # Only well-formed gespreksIds reach the view (anything else, NUL bytes included, is 404).
+            re_path(
+                r"^gesprek/(?P<gespreks_id>[A-Za-z0-9_-]{1,64})/$",
                 self.admin_site.admin_view(self.gesprek_view),
                 name="{}_{}_gesprek".format(*info),
             ),

@@ -53,3 +53,10 @@ def test_gesprek_needs_view_permission(admin_client_for):
     gesprek("g1", [60])
 
     assert admin_client_for("kcm").get(f"{CHANGELIST_URL}gesprek/g1/").status_code == 403
+
+
+@pytest.mark.parametrize("gespreks_id", ["%00", "met%20spatie", "x" * 65])
+def test_malformed_gespreks_id_is_not_a_server_error(admin_client_for, gespreks_id):
+    response = admin_client_for("beheerder").get(f"{CHANGELIST_URL}gesprek/{gespreks_id}/", follow=True)
+    assert response.status_code in (200, 404)
+    assert "records" not in (response.context or {})

@@ -1,9 +1,13 @@
 """A superuser can browse, search, filter and correct contactmomentdetails in the admin."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contactmomenten.models import ContactmomentDetails
+from tests.admin.helpers import change_url, form_data
 from tests.factories import BronFactory, ContactmomentDetailsFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +50,43 @@ def test_changelist_filters_select_matching_records(admin_client, records, query
     assert shown == [records[expected]]
 
 
-def test_changelist_startdatum_filter_and_date_hierarchy_render(admin_client, records):
-    start = records[0].startdatum
-    response = admin_client.get(CHANGELIST, {"startdatum__year": start.year})
+def test_startdatum_list_filter_selects_the_chosen_period(admin_client):
+    now = timezone.now()
+    today = ContactmomentDetailsFactory(startdatum=now - timedelta(minutes=5), einddatum=now)
+    ContactmomentDetailsFactory(startdatum=now - timedelta(days=40), einddatum=now - timedelta(days=40))
+    # The "Vandaag" choice of Django's date filter sends these two parameters.
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    response = admin_client.get(
+        CHANGELIST,
+        {"startdatum__gte": start.isoformat(), "startdatum__lt": (start + timedelta(days=1)).isoformat()},
+    )
     assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [today]
+
+
+def test_gespreksduur_column_sorts_by_duration(admin_client):
+    now = timezone.now()
+    lang = ContactmomentDetailsFactory(
+        startdatum=now - timedelta(minutes=30), einddatum=now - timedelta(minutes=10)
+    )
+    kort = ContactmomentDetailsFactory(
+        startdatum=now - timedelta(minutes=5), einddatum=now - timedelta(minutes=4)
+    )
+    middel = ContactmomentDetailsFactory(
+        startdatum=now - timedelta(minutes=60), einddatum=now - timedelta(minutes=52)
+    )
+    # Column 2 of list_display is the gespreksduur; einddatum order would be lang, middel, kort.
+    response = admin_client.get(CHANGELIST, {"o": "2"})
+    assert list(response.context["cl"].result_list) == [kort, middel, lang]
+    response = admin_client.get(CHANGELIST, {"o": "-2"})
+    assert list(response.context["cl"].result_list) == [lang, middel, kort]
+
+
+@pytest.mark.parametrize("param", ["gespreksresultaat", "verantwoordelijke_afdeling", "kanaal"])
+def test_filter_value_with_a_nul_byte_shows_an_empty_list_not_an_error(admin_client, records, param):
+    response = admin_client.get(CHANGELIST, {param: "Burger\x00zaken"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
 
 
 @pytest.mark.parametrize("field", ["vraag", "gespreks_id", "contactmoment", "specifieke_vraag"])
@@ -89,37 +126,10 @@ def test_add_form_renders(admin_client):
 
 def test_correction_through_the_change_form_is_saved(admin_client):
     details = ContactmomentDetailsFactory(gespreksresultaat="Doorverbonden")
-    url = reverse("admin:contactmomenten_contactmomentdetails_change", args=[details.pk])
-    response = admin_client.get(url)
-    data = _form_data(response)
-    data["gespreksresultaat"] = "Zelfstandig afgehandeld"
-    response = admin_client.post(url, data)
-    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    response = admin_client.post(
+        change_url(details), form_data(details, gespreksresultaat="Zelfstandig afgehandeld")
+    )
+    assert response.status_code == 302
     details.refresh_from_db()
     assert details.gespreksresultaat == "Zelfstandig afgehandeld"
     assert ContactmomentDetails.objects.count() == 1
-
-
-def _form_data(response):
-    """The POST data the rendered change form would submit, inlines included."""
-    data = {}
-    form = response.context["adminform"].form
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if value is None:
-            continue
-        if isinstance(field.widget.__class__, type) and hasattr(field.widget, "decompress"):
-            for i, part in enumerate(field.widget.decompress(value)):
-                data[f"{name}_{i}"] = part if part is not None else ""
-        else:
-            data[name] = value
-    for formset in response.context["inline_admin_formsets"]:
-        fs = formset.formset
-        for key, value in fs.management_form.initial.items():
-            data[f"{fs.prefix}-{key}"] = value
-        for subform in fs.forms:
-            for name in subform.fields:
-                value = subform[name].value()
-                if value is not None:
-                    data[subform.add_prefix(name)] = value
-    return data
