@@ -94,6 +94,12 @@ def test_required_fields_are_named_together(api_client):
     assert reasons == ["Dit veld is vereist."] * 3
 
 
+def test_messages_stay_dutch_when_the_client_asks_for_english(api_client):
+    response = api_client("kcm").post(LIST, {}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert {p["reason"] for p in response.json()["invalidParams"]} == {"Dit veld is vereist."}
+
+
 def test_validation_problem_has_all_members(api_client):
     response = api_client("kcm").post(LIST, body(gespreksId="a b"), format="json")
     data = problem_of(response, 400)
