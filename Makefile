@@ -8,7 +8,7 @@ PORT   ?= 8000
 # PostgreSQL that `make test` uses when DATABASE_URL is not set and it answers.
 TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run serve test lint install install-dev bench clean
+.PHONY: run serve test lint install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,9 @@ run: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn kiss_details.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2}
+	$(BIN)/gunicorn kiss_details.wsgi --bind 127.0.0.1:$(PORT) \
+	  --workers $${WEB_CONCURRENCY:-2} --worker-class gthread --threads $${GUNICORN_THREADS:-4} \
+	  --timeout $${GUNICORN_TIMEOUT:-120} --forwarded-allow-ips ""
 
 ## test: lint, migration and schema checks, then the whole test suite
 test: $(VENV)/.dev

@@ -209,8 +209,16 @@ class ApiToken(models.Model):
     key_hash = models.CharField(
         "sleutelhash", max_length=64, unique=True, editable=False, help_text="SHA-256 van de sleutel."
     )
-    created = models.DateTimeField("aangemaakt", auto_now_add=True)
-    last_used = models.DateTimeField("laatst gebruikt", null=True, blank=True, editable=False)
+    created = models.DateTimeField(
+        "aangemaakt", auto_now_add=True, help_text="Moment waarop de sleutel werd aangemaakt."
+    )
+    last_used = models.DateTimeField(
+        "laatst gebruikt",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Laatste gebruik van de sleutel (tot op een minuut nauwkeurig).",
+    )
     revoked_at = models.DateTimeField(
         "ingetrokken op",
         null=True,
