@@ -126,3 +126,52 @@ def test_analist_cannot_revert_from_the_history(admin_client_for):
     details.refresh_from_db()
     assert details.gespreksresultaat == "Anders"
     assert response.status_code == 403
+
+
+def test_v1_patch_records_api_client_old_and_new_value_and_bronnen(api_client):
+    details = ContactmomentDetailsFactory(gespreksresultaat="Doorverbonden", bronnen=1)
+    oude_bron = details.bronnen.get()
+    url = f"/api/v1/contactmomentdetails/{details.uuid}"
+
+    response = api_client("beheerder").patch(
+        url,
+        {
+            "gespreksresultaat": "Zelfstandig afgehandeld",
+            "bronnen": [{"soort": "website", "titel": "Afvalkalender", "url": "https://example.nl/afval"}],
+        },
+        format="json",
+    )
+
+    assert response.status_code == 200
+    latest = details.history.latest()
+    assert latest.history_api_client == "test-beheerder"
+    assert latest.history_user is None
+    changes = {c.field: (c.old, c.new) for c in latest.diff_against(latest.prev_record).changes}
+    assert changes["gespreksresultaat"] == ("Doorverbonden", "Zelfstandig afgehandeld")
+    assert latest.history_bronnen == "website: Afvalkalender (https://example.nl/afval)"
+    # The bron the factory added after the first save is what the PATCH replaced.
+    assert oude_bron.titel not in latest.history_bronnen
+
+
+def test_v1_create_and_delete_are_recorded(api_client):
+    client = api_client("beheerder")
+    response = client.post(
+        "/api/v1/contactmomentdetails",
+        {
+            "contactmoment": "https://openklant.example.nl/klantcontacten/historie-1",
+            "startdatum": "2026-03-02T09:30:00+01:00",
+            "einddatum": "2026-03-02T09:37:00+01:00",
+            "bronnen": [{"soort": "vac", "titel": "Levertijd paspoort", "url": "https://example.nl/vac/1"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    details = ContactmomentDetails.objects.get(uuid=response.json()["uuid"])
+    assert details.history.get().history_type == "+"
+    assert details.history.get().history_bronnen == "vac: Levertijd paspoort (https://example.nl/vac/1)"
+
+    assert client.delete(f"/api/v1/contactmomentdetails/{details.uuid}").status_code == 204
+    types = list(
+        ContactmomentDetails.history.filter(uuid=details.uuid).values_list("history_type", flat=True)
+    )
+    assert sorted(types) == ["+", "-"]
