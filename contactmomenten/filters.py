@@ -7,7 +7,7 @@ callers pass a QueryDict and get a queryset (or form errors). Rules that depend 
 """
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import django_filters
@@ -53,7 +53,11 @@ def datum_of_datumtijd(value: str) -> datetime | None:
         return datetime.combine(day, time.min, tzinfo=AMSTERDAM)
     if timezone.is_naive(moment):
         return moment.replace(tzinfo=AMSTERDAM)
-    return moment
+    try:
+        # In UTC: PostgreSQL refuses offsets of 16 hours or more, which Python accepts (+23:59).
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        return None
 
 
 class DatumTijdField(forms.Field):

@@ -150,11 +150,16 @@ def problem_exception_handler(exc, context):
         )
     else:
         codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
+        # Every 400 is documented as a ValidationProblem: a body that is no JSON at all is a
+        # problem of the body as a whole.
+        params = [{"name": NON_FIELD_NAME, "code": code, "reason": str(exc.detail)}]
         response.data = problem(
             status_code=response.status_code,
-            code=codes if isinstance(codes, str) else exc.default_code,
+            code=code,
             detail=str(exc.detail),
             instance=instance,
+            invalid_params=params if response.status_code == status.HTTP_400_BAD_REQUEST else None,
         )
     response.content_type = PROBLEM_CONTENT_TYPE
     return response

@@ -16,14 +16,13 @@ problem+json handling of /api/v1. Each reproduced quirk has a comment naming the
 
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -35,6 +34,7 @@ from contactmomenten.api.kiss_serializers import (
     KissProblemSerializer,
     KissRapportagePageSerializer,
 )
+from contactmomenten.api.parsers import JSONParser
 from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES
 from contactmomenten.constants import Rol
 from contactmomenten.selectors import contactmomentdetails_get, contactmomentdetails_rapportage_page
@@ -52,9 +52,13 @@ MESSAGE_PAGINANUMMER = "Paginanummer moet minimaal 1 zijn."
 
 # Upstream accepts exactly yyyy-MM-ddTHH:mm:ssZ; we also accept fractions and offsets. An
 # unencoded '+' in a query string arrives as a space, so a space before the offset means '+'.
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+\- ]\d{2}:?\d{2})$")
+# ASCII digits only, as upstream parses them: Python's \d and int() also take fullwidth and
+# Arabic-Indic digits (U+FF11, U+0661).
+_ISO_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+\- ]\d{2}:?\d{2})$", re.ASCII
+)
 _SPACE_BEFORE_OFFSET = re.compile(r" (\d{2}:?\d{2})$")
-_INTEGER = re.compile(r"^[+-]?\d{1,9}$")
+_INTEGER = re.compile(r"^[+-]?\d{1,9}$", re.ASCII)
 
 
 def query_param(request, name: str) -> str | None:
@@ -71,8 +75,9 @@ def parse_rapportage_datetime(value: str | None) -> datetime | None:
     if value is None or not _ISO_DATETIME.match(value):
         return None
     try:
-        return datetime.fromisoformat(_SPACE_BEFORE_OFFSET.sub(r"+\1", value))
-    except ValueError:  # e.g. month 13
+        # In UTC: PostgreSQL refuses offsets of 16 hours or more, which Python accepts (+23:59).
+        return datetime.fromisoformat(_SPACE_BEFORE_OFFSET.sub(r"+\1", value)).astimezone(UTC)
+    except (ValueError, OverflowError):  # e.g. month 13, or before year 1 once in UTC
         return None
 
 

@@ -85,8 +85,14 @@ class KissContactmomentDetailsWriteSerializer(serializers.Serializer):
             "diens e-mailadres (upstream: User.GetEmail())."
         ),
     )
-    bronnen = KissBronSerializer(
-        many=True, required=False, allow_null=True, max_length=MAX_BRONNEN, help_text="Geraadpleegde bronnen."
+    # An explicit ListSerializer: with many=True, DRF also passes allow_null to the child, so
+    # `[null]` passed validation and failed on save (a 500).
+    bronnen = serializers.ListSerializer(
+        child=KissBronSerializer(),
+        required=False,
+        allow_null=True,
+        max_length=MAX_BRONNEN,
+        help_text="Geraadpleegde bronnen.",
     )
 
     def to_internal_value(self, data):

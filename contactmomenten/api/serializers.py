@@ -5,6 +5,9 @@ model's Dutch ``help_text``. Serializers validate and shape only: writes (the re
 its bronnen in one transaction) are done by ``contactmomenten.services``.
 """
 
+from datetime import UTC
+
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -13,6 +16,17 @@ from contactmomenten.constants import MAX_BRONNEN
 from contactmomenten.models import Bron, ContactmomentDetails
 
 EINDDATUM_VOOR_STARTDATUM = "De einddatum mag niet voor de startdatum liggen."
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's DateTimeField (Europe/Amsterdam on the wire), but in UTC for moments where that
+    zone's offset has seconds (Amsterdam Mean Time, +00:19:32, until 1937): an RFC 3339
+    date-time, as the schema promises, has a whole-minute offset."""
+
+    def to_representation(self, value):
+        if value and self.enforce_timezone(value).utcoffset().seconds % 60:
+            return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
 
 
 class BronListSerializer(serializers.ListSerializer):
@@ -40,6 +54,10 @@ class BronSerializer(serializers.ModelSerializer):
 
 
 class ContactmomentDetailsSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
     url = serializers.HyperlinkedIdentityField(
         view_name="v1-contactmomentdetails-detail",
         lookup_field="uuid",

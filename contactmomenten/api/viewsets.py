@@ -7,10 +7,10 @@ Only JSON in and out; every error is problem+json (``contactmomenten.api.excepti
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import exceptions, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
 from contactmomenten.api.pagination import ContactmomentDetailsPagination
+from contactmomenten.api.parsers import JSONParser
 from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES, request_role
 from contactmomenten.api.schema import problem_responses
 from contactmomenten.api.serializers import ContactmomentDetailsSerializer

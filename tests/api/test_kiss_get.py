@@ -29,7 +29,10 @@ def kcm(api_client):
 
 
 def test_returns_upstream_fields_plus_gespreksid_kanaal_and_bronnen(kcm):
-    details = ContactmomentDetailsFactory(startdatum=datetime(2024, 10, 1, 8, 0, 0, tzinfo=UTC))
+    # A non-empty specifiekeVraag: the factory sometimes picks "" (rendered as null).
+    details = ContactmomentDetailsFactory(
+        startdatum=datetime(2024, 10, 1, 8, 0, 0, tzinfo=UTC), specifieke_vraag="Wil weten wat het kost."
+    )
     bronnen = [BronFactory(contactmomentdetails=details) for _ in range(2)]
 
     response = kcm.get(URL, {"id": details.contactmoment})
