@@ -164,6 +164,10 @@ SPECTACULAR_SETTINGS = {
     # No call to the public validator.swagger.io from the docs page.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "contactmomenten.api.schema.schema_dutch_descriptions",
+    ],
 }
 
 # Managementinformatie (upstream KISS: MANAGEMENTINFORMATIE__API_KEY). A JWT signed with this

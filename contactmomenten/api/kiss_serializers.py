@@ -18,6 +18,15 @@ def _max_length(model, field: str) -> int:
     return model._meta.get_field(field).max_length
 
 
+def _help(model, field: str) -> str:
+    """The Dutch help_text of a model field: the one description for admin and OpenAPI."""
+    return str(model._meta.get_field(field).help_text)
+
+
+def _help_cmd(field: str) -> str:
+    return _help(ContactmomentDetails, field)
+
+
 class KissBronSerializer(serializers.Serializer):
     # Upstream ContactmomentDetailsBronModel marks all three [Required] (no empty strings):
     # Kiss.Bff/Intern/ContactmomentDetails/Features/ContactmomentDetailsBronModel.cs
@@ -144,26 +153,30 @@ class UtcDateTimeField(serializers.DateTimeField):
 
 class KissBronReadSerializer(serializers.Serializer):
     # Field order of upstream's rapportage response: soort, titel, url.
-    soort = serializers.CharField(read_only=True)
-    titel = serializers.CharField(read_only=True)
-    url = serializers.CharField(read_only=True)
+    soort = serializers.CharField(read_only=True, help_text=_help(Bron, "soort"))
+    titel = serializers.CharField(read_only=True, help_text=_help(Bron, "titel"))
+    url = serializers.CharField(read_only=True, help_text=_help(Bron, "url"))
 
 
 class KissContactmomentDetailsSerializer(serializers.Serializer):
     """One record as upstream returns it (ContactmomentDetailsDetailModel and the rapportage's
     ContactmomentDetailsModel), plus ``gespreksId``, ``kanaal`` and ``bronnen``."""
 
-    id = serializers.CharField(source="contactmoment", read_only=True)
-    startdatum = UtcDateTimeField()
-    einddatum = UtcDateTimeField()
-    gespreksresultaat = NullIfEmptyCharField()
-    vraag = NullIfEmptyCharField()
-    specifiekeVraag = NullIfEmptyCharField(source="specifieke_vraag")
-    emailadresKcm = NullIfEmptyCharField(source="emailadres_kcm")
-    verantwoordelijkeAfdeling = NullIfEmptyCharField(source="verantwoordelijke_afdeling")
-    gespreksId = NullIfEmptyCharField(source="gespreks_id")
-    kanaal = NullIfEmptyCharField()
-    bronnen = KissBronReadSerializer(many=True, read_only=True)
+    id = serializers.CharField(source="contactmoment", read_only=True, help_text=_help_cmd("contactmoment"))
+    startdatum = UtcDateTimeField(help_text=_help_cmd("startdatum") + " In UTC.")
+    einddatum = UtcDateTimeField(help_text=_help_cmd("einddatum") + " In UTC.")
+    gespreksresultaat = NullIfEmptyCharField(help_text=_help_cmd("gespreksresultaat"))
+    vraag = NullIfEmptyCharField(help_text=_help_cmd("vraag"))
+    specifiekeVraag = NullIfEmptyCharField(source="specifieke_vraag", help_text=_help_cmd("specifieke_vraag"))
+    emailadresKcm = NullIfEmptyCharField(source="emailadres_kcm", help_text=_help_cmd("emailadres_kcm"))
+    verantwoordelijkeAfdeling = NullIfEmptyCharField(
+        source="verantwoordelijke_afdeling", help_text=_help_cmd("verantwoordelijke_afdeling")
+    )
+    gespreksId = NullIfEmptyCharField(source="gespreks_id", help_text=_help_cmd("gespreks_id"))
+    kanaal = NullIfEmptyCharField(help_text=_help_cmd("kanaal"))
+    bronnen = KissBronReadSerializer(
+        many=True, read_only=True, help_text="De geraadpleegde bronnen, in volgorde."
+    )
 
 
 class KissRapportagePageSerializer(serializers.Serializer):
@@ -172,11 +185,11 @@ class KissRapportagePageSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Aantal records in de periode.")
     next = serializers.URLField(allow_null=True, help_text="Absolute URL van de volgende pagina.")
     previous = serializers.URLField(allow_null=True, help_text="Absolute URL van de vorige pagina.")
-    results = KissContactmomentDetailsSerializer(many=True)
+    results = KissContactmomentDetailsSerializer(many=True, help_text="De records van deze pagina.")
 
 
 class KissProblemSerializer(serializers.Serializer):
     """Upstream's 404 body for a page past the last one (documentation only)."""
 
-    title = serializers.CharField()
+    title = serializers.CharField(help_text="Waarom de pagina niet bestaat, met het aantal pagina's.")
     instance = serializers.CharField(help_text="urn:uuid:<willekeurig>")

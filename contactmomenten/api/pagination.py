@@ -41,6 +41,18 @@ class ContactmomentDetailsPagination(PageNumberPagination):
         if errors:
             raise serializers.ValidationError(errors, code="invalid")
 
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        descriptions = {
+            "count": "Totaal aantal records dat aan de filters voldoet.",
+            "next": "Absolute URL van de volgende pagina, of null op de laatste.",
+            "previous": "Absolute URL van de vorige pagina, of null op de eerste.",
+            "results": "De records van deze pagina.",
+        }
+        for name, description in descriptions.items():
+            response["properties"][name]["description"] = description
+        return response
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

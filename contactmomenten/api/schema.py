@@ -5,6 +5,8 @@
 - maxItems for the bronnen list, which drf-spectacular does not derive.
 - The problem+json error bodies (RFC 9457) of /api/v1 as components, with an example per
   status, and ``problem_responses()`` to attach them to operations.
+- ``schema_dutch_descriptions``, a postprocessing hook: Dutch descriptions for every component
+  (drf-spectacular would take the English class docstrings) and the ``{uuid}`` path parameter.
 
 Imported from ``ContactmomentenConfig.ready()`` so the extensions register at startup.
 """
@@ -159,3 +161,45 @@ def problem_responses(*status_codes: int) -> dict:
             examples=[OpenApiExample(TITLES[status_code], value=example)],
         )
     return responses
+
+
+COMPONENT_DESCRIPTIONS = {
+    "Bron": "Een geraadpleegde bron: soort, titel en url.",
+    "BronRequest": "Een geraadpleegde bron: soort, titel en url (alle drie verplicht).",
+    "ContactmomentDetails": (
+        "De details van één contactmoment (één vraag van een burger) voor managementinformatie."
+    ),
+    "ContactmomentDetailsRequest": "Nieuwe of vervangende contactmomentdetails, met de bronnen.",
+    "PatchedContactmomentDetailsRequest": "De te wijzigen velden van contactmomentdetails.",
+    "PaginatedContactmomentDetailsList": "Een pagina contactmomentdetails.",
+    "Problem": "Foutbericht volgens RFC 9457 (problem details).",
+    "ValidationProblem": "Foutbericht volgens RFC 9457, met de ongeldige velden in invalidParams.",
+    "InvalidParam": "Een ongeldig veld of een ongeldige parameter, met code en reden.",
+    "KissContactmomentDetails": (
+        "Eén record zoals upstream KISS het teruggeeft, plus gespreksId, kanaal en bronnen; "
+        "lege tekstvelden zijn null."
+    ),
+    "KissContactmomentDetailsWriteRequest": (
+        "De body die de KISS-frontend met writeContactmomentDetails stuurt. Onbekende velden "
+        "(zoals tekst en betrokkene) worden genegeerd en nooit opgeslagen."
+    ),
+    "KissBronRead": "Een geraadpleegde bron zoals upstream KISS hem teruggeeft.",
+    "KissBronRequest": "Een geraadpleegde bron zoals de KISS-frontend hem stuurt.",
+    "KissRapportagePage": "Een pagina managementinformatie, zoals upstream KISS hem teruggeeft.",
+    "KissProblem": "Het antwoord van upstream KISS op een pagina voorbij de laatste.",
+}
+UUID_PARAMETER_DESCRIPTION = "UUID van de contactmomentdetails (het veld uuid)."
+
+
+def schema_dutch_descriptions(result, generator, request, public):
+    """Postprocessing hook (SPECTACULAR_SETTINGS): Dutch descriptions where drf-spectacular
+    would use English docstrings or none."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name in COMPONENT_DESCRIPTIONS:
+            component["description"] = COMPONENT_DESCRIPTIONS[name]
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "uuid" and parameter["in"] == "path":
+                    parameter.setdefault("description", UUID_PARAMETER_DESCRIPTION)
+    return result

@@ -100,6 +100,24 @@ def test_fields_are_described_in_dutch(schema):
     assert "gespreksduur" not in request["properties"]
 
 
+def test_every_component_property_and_parameter_has_a_dutch_description(schema):
+    from contactmomenten.api.schema import COMPONENT_DESCRIPTIONS
+
+    components = schema["components"]["schemas"]
+    # A new component needs a Dutch description in COMPONENT_DESCRIPTIONS, not its English docstring.
+    assert sorted(components) == sorted(COMPONENT_DESCRIPTIONS)
+    for name, component in components.items():
+        assert component["description"] == COMPONENT_DESCRIPTIONS[name]
+        undescribed = [
+            p for p, spec in component.get("properties", {}).items() if not spec.get("description")
+        ]
+        assert undescribed == [], name
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                assert parameter.get("description"), (path, method, parameter["name"])
+
+
 def test_kiss_endpoints_are_documented_under_their_own_tag(schema):
     kiss_tags = {tag for op in schema["paths"]["/api/contactmomentdetails"].values() for tag in op["tags"]}
     assert kiss_tags and "contactmomentdetails" not in kiss_tags
