@@ -105,9 +105,10 @@ class ContactmomentDetailsOrderingFilter(django_filters.OrderingFilter):
     """
 
     def filter(self, qs, value):
-        if not value:
+        # Empty items ("ordering=,,") are skipped, as django-filter's own OrderingFilter does.
+        ordering = [self.get_ordering_value(param) for param in value or [] if param]
+        if not ordering:
             return qs.order_by("-startdatum", "-id")
-        ordering = [self.get_ordering_value(param) for param in value]
         if any(field.lstrip("-") == "duur" for field in ordering):
             qs = qs.annotate(duur=GESPREKSDUUR)
         tie_breaker = "-id" if ordering[-1].startswith("-") else "id"

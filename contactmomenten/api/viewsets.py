@@ -110,7 +110,8 @@ REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, requ
         tags=[TAG],
         summary="Contactmomentdetails verwijderen",
         description=f"Verwijdert het record met zijn bronnen. {ROLLEN}",
-        responses={204: None, **problem_responses(401, 403, 404, 406, 500)},
+        # 409: a write of the same record adds a bron while it is being deleted.
+        responses={204: None, **problem_responses(401, 403, 404, 406, 409, 500)},
     ),
 )
 class ContactmomentDetailsViewSet(viewsets.ModelViewSet):

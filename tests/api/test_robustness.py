@@ -93,3 +93,14 @@ def test_v1_dates_before_1937_render_as_rfc3339(api_client):
     assert client.get(f"{V1}/{new.uuid}").json()["startdatum"] == "2024-03-01T11:00:00+01:00"
     for record in client.get(V1).json()["results"]:
         assert RFC3339.match(record["startdatum"]) and RFC3339.match(record["einddatum"])
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"), [(",,,", ["nieuw", "oud"]), ("einddatum,,", ["oud", "nieuw"])]
+)
+def test_v1_ordering_with_empty_items_skips_them(api_client, ordering, expected):
+    ContactmomentDetailsFactory(contactmoment="oud", startdatum=datetime(2024, 3, 1, 10, tzinfo=UTC))
+    ContactmomentDetailsFactory(contactmoment="nieuw", startdatum=datetime(2024, 3, 2, 10, tzinfo=UTC))
+    response = api_client("analist").get(V1, {"ordering": ordering})
+    assert response.status_code == 200
+    assert [record["contactmoment"] for record in response.json()["results"]] == expected

@@ -72,7 +72,7 @@ def test_three_auth_schemes_on_every_v1_operation(schema):
         (DETAIL, "get", {"401", "403", "404", "406", "500"}),
         (DETAIL, "put", {"400", "401", "403", "404", "406", "409", "415", "500"}),
         (DETAIL, "patch", {"400", "401", "403", "404", "406", "409", "415", "500"}),
-        (DETAIL, "delete", {"401", "403", "404", "406", "500"}),
+        (DETAIL, "delete", {"401", "403", "404", "406", "409", "500"}),
     ],
 )
 def test_problem_responses_with_examples(schema, path, method, statuses):
