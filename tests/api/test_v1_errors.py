@@ -296,3 +296,19 @@ def test_unknown_urls_outside_v1_are_not_problem_json(client):
     response = client.get("/bestaat-niet")
     assert response.status_code == 404
     assert response["Content-Type"] != PROBLEM
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"vraag": {"titel": "geen tekst"}}, "Geen geldige tekst."),
+        (
+            {"bronnen": [{"soort": "vac", "titel": "t", "url": "https://example.nl"}] * 101},
+            "Zorg ervoor dat dit veld niet meer dan 100 elementen bevat.",
+        ),
+    ],
+)
+def test_messages_drf_ships_untranslated_are_dutch(api_client, overrides, reason):
+    response = api_client("kcm").post(LIST, body(**overrides), format="json")
+    assert response.status_code == 400
+    assert reason in [p["reason"] for p in response.json()["invalidParams"]]
