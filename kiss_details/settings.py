@@ -149,6 +149,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 
+# The OpenAPI schema and its docs pages need a login (any role) unless this is set.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "kiss-details API",
     "DESCRIPTION": (

@@ -5,6 +5,7 @@ Token and JWT clients carry their role. Session users get theirs from their Djan
 narrows it with ``allowed_roles`` (all methods) or ``roles_by_method``.
 """
 
+from django.conf import settings
 from rest_framework.permissions import BasePermission
 
 from contactmomenten.constants import GROUP_ANALIST, GROUP_BEHEERDER, GROUP_KCM, Rol
@@ -57,3 +58,10 @@ class HasRole(BasePermission):
             return role in by_method.get(method, ())
         allowed = getattr(view, "allowed_roles", None)
         return allowed is None or role in allowed
+
+
+class DocsAccess(BasePermission):
+    """The OpenAPI schema: any authenticated client, or everyone with API_DOCS_PUBLIC."""
+
+    def has_permission(self, request, view):
+        return settings.API_DOCS_PUBLIC or bool(request.user and request.user.is_authenticated)

@@ -1,10 +1,15 @@
 """Routes of the APIs: the upstream-compatible KISS endpoints under /api and the versioned
 REST API under /api/v1 (with its schema and self-hosted docs)."""
 
-from django.urls import include, path
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from contactmomenten.api import kiss, viewsets
+from contactmomenten.api.permissions import DocsAccess
 
 # Upstream-compatible KISS endpoints (contactmomenten.api.kiss). ASP.NET routing upstream
 # accepts a trailing slash; the slash variants are left out of the OpenAPI schema.
@@ -15,6 +20,20 @@ kiss_urlpatterns = [
     path("api/contactmomentendetails/", kiss.ContactmomentDetailsRapportageOverzicht.as_view(schema=None)),
 ]
 
+
+def docs_page(view):
+    """A docs page (Swagger UI, Redoc) for logged-in users, or everyone with API_DOCS_PUBLIC;
+    others go to the admin login first (the page then loads the schema with that session)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if settings.API_DOCS_PUBLIC or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+
+    return wrapped
+
+
 # /api/v1: resource, schema and docs (contactmomenten.api.viewsets).
 _v1_collection = viewsets.ContactmomentDetailsViewSet.as_view({"get": "list", "post": "create"})
 _v1_item = viewsets.ContactmomentDetailsViewSet.as_view(
@@ -23,12 +42,20 @@ _v1_item = viewsets.ContactmomentDetailsViewSet.as_view(
 v1_urlpatterns = [
     path("contactmomentdetails", _v1_collection, name="v1-contactmomentdetails-list"),
     path("contactmomentdetails/<uuid:uuid>", _v1_item, name="v1-contactmomentdetails-detail"),
-    path("schema", SpectacularAPIView.as_view(), name="v1-schema"),
-    path("docs", SpectacularSwaggerView.as_view(url_name="v1-schema"), name="v1-docs"),
+    path("schema", SpectacularAPIView.as_view(permission_classes=[DocsAccess]), name="v1-schema"),
+    path(
+        "docs",
+        docs_page(SpectacularSwaggerView.as_view(url_name="v1-schema", permission_classes=[])),
+        name="v1-docs",
+    ),
     # Our template: the stock one links web fonts from a CDN.
     path(
         "redoc",
-        SpectacularRedocView.as_view(url_name="v1-schema", template_name="contactmomenten/redoc.html"),
+        docs_page(
+            SpectacularRedocView.as_view(
+                url_name="v1-schema", template_name="contactmomenten/redoc.html", permission_classes=[]
+            )
+        ),
         name="v1-redoc",
     ),
 ]

@@ -19,13 +19,45 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
+def client(client, analist_user):
+    """A browser session of a logged-in user: the docs pages and schema need a login."""
+    client.force_login(analist_user)
+    return client
+
+
+@pytest.fixture
 def schema(client):
     response = client.get("/api/v1/schema", {"format": "json"})
     assert response.status_code == 200
     return response.json()
 
 
-def test_schema_is_public_and_valid_openapi(schema):
+@pytest.mark.parametrize("role", ["kcm", "analist", "beheerder", "jwt"])
+def test_schema_is_readable_by_every_api_client(api_client, role):
+    assert api_client(role).get("/api/v1/schema", {"format": "json"}).status_code == 200
+
+
+def test_schema_and_docs_need_a_login_by_default(api_client):
+    from django.test import Client
+
+    assert api_client(None).get("/api/v1/schema").status_code == 401
+    for page in ("/api/v1/docs", "/api/v1/redoc"):
+        response = Client().get(page)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/?next=")
+
+
+def test_api_docs_public_opens_schema_and_docs_to_everyone(settings):
+    from django.test import Client
+
+    settings.API_DOCS_PUBLIC = True
+    anonymous = Client()
+    assert anonymous.get("/api/v1/schema", {"format": "json"}).status_code == 200
+    assert anonymous.get("/api/v1/docs").status_code == 200
+    assert anonymous.get("/api/v1/redoc").status_code == 200
+
+
+def test_schema_is_valid_openapi(schema):
     validate(schema)
     assert schema["openapi"].startswith("3.")
 
