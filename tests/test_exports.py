@@ -216,11 +216,14 @@ def test_anonymous_user_is_sent_to_the_login(client):
     assert "/admin/login/" in response["Location"]
 
 
-def test_unknown_format_is_404_and_bad_filter_is_400(admin_client_for):
+def test_unknown_format_is_404_and_bad_filter_returns_to_the_list_with_a_message(admin_client_for):
     client = admin_client_for("analist")
 
     assert client.get(f"{EXPORT_URL}pdf/").status_code == 404
-    assert client.get(f"{EXPORT_URL}csv/", {"bestaat_niet__exact": "x"}).status_code == 400
+    response = client.get(f"{EXPORT_URL}csv/", {"bestaat_niet__exact": "x"}, follow=True)
+    assert response.redirect_chain == [(CHANGELIST_URL, 302)]
+    assert "er is niets geëxporteerd" in response.text
+    assert not ExportLog.objects.exists()
 
 
 def test_writers_stream_chunks_and_name_empty_exports():

@@ -10,10 +10,10 @@ export, and every export is written to ``ExportLog`` with its row count once it 
 
 import tempfile
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path, reverse
 
 from contactmomenten.exports import FORMATS, csv_stream, export_filename, export_rows, xlsx_write
@@ -71,7 +71,11 @@ class ExportAdminMixin:
         try:
             queryset = self.get_changelist_instance(request).get_queryset(request)
         except IncorrectLookupParameters:
-            return HttpResponseBadRequest("Ongeldige filter- of zoekparameters voor de export.")
+            # Back to the unfiltered list with a message, as the changelist itself does.
+            messages.error(request, "Ongeldige filter- of zoekparameters: er is niets geëxporteerd.")
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            )
         return self.export_response(request, queryset, formaat, selectie="lijst")
 
     def export_response(self, request, queryset, formaat: str, *, selectie: str):
