@@ -5,12 +5,11 @@ committed transactions, so the requests really race inside the database.
 """
 
 import json
-import threading
 
 import pytest
-from django.db import connection
 
 from contactmomenten.models import Bron, ContactmomentDetails
+from tests.concurrency import run_concurrently
 from tests.conftest import requires_postgres
 from tests.factories import KissBronBodyFactory, KissContactmomentDetailsBodyFactory
 
@@ -19,27 +18,16 @@ ROUNDS = 3
 
 
 def _race(clients, bodies):
-    barrier = threading.Barrier(len(clients))
-    outcomes = [None] * len(clients)
-
-    def worker(index):
-        try:
-            barrier.wait()
-            response = clients[index].put(
-                "/api/contactmomentdetails", data=json.dumps(bodies[index]), content_type="application/json"
+    return run_concurrently(
+        [
+            lambda client=client, body=body: (
+                client.put(
+                    "/api/contactmomentdetails", data=json.dumps(body), content_type="application/json"
+                ).status_code
             )
-            outcomes[index] = response.status_code
-        except Exception as exc:  # a 500 surfaces here as the view's exception
-            outcomes[index] = repr(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+            for client, body in zip(clients, bodies, strict=True)
+        ]
+    )
 
 
 @requires_postgres

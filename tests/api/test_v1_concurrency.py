@@ -5,36 +5,13 @@ Real threads with their own connections against PostgreSQL, so the requests race
 database.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
+from tests.concurrency import run_concurrently
 from tests.conftest import requires_postgres
 from tests.factories import ContactmomentDetailsFactory
 
 THREADS = 6
-
-
-def _race(clients, url, bodies):
-    barrier = threading.Barrier(len(clients))
-    outcomes = [None] * len(clients)
-
-    def worker(index):
-        try:
-            barrier.wait()
-            outcomes[index] = clients[index].put(url, bodies[index], format="json").status_code
-        except Exception as exc:  # a 500 surfaces here as the view's exception
-            outcomes[index] = repr(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @requires_postgres
@@ -57,7 +34,12 @@ def test_concurrent_puts_of_one_record_keep_the_bronnen_of_one_request(api_clien
         for i in range(THREADS)
     ]
 
-    outcomes = _race(clients, url, bodies)
+    outcomes = run_concurrently(
+        [
+            lambda client=client, body=body: client.put(url, body, format="json").status_code
+            for client, body in zip(clients, bodies, strict=True)
+        ]
+    )
 
     assert outcomes == [200] * THREADS
     details.refresh_from_db()
