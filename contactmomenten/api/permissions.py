@@ -8,12 +8,11 @@ narrows it with ``allowed_roles`` (all methods) or ``roles_by_method``.
 from django.conf import settings
 from rest_framework.permissions import BasePermission
 
-from contactmomenten.constants import GROUP_ANALIST, GROUP_BEHEERDER, GROUP_KCM, Rol
+from contactmomenten.constants import Rol
+from contactmomenten.roles import ROLE_GROUP
 
 READ_ROLES = frozenset({Rol.KCM, Rol.ANALIST, Rol.BEHEERDER})
 WRITE_ROLES = frozenset({Rol.KCM, Rol.BEHEERDER})
-
-_GROUP_ROLES = ((GROUP_BEHEERDER, Rol.BEHEERDER), (GROUP_ANALIST, Rol.ANALIST), (GROUP_KCM, Rol.KCM))
 
 
 def user_role(user) -> str | None:
@@ -29,7 +28,7 @@ def user_role(user) -> str | None:
         return None
     if not hasattr(user, "_kiss_role_cache"):
         groups = set(user.groups.values_list("name", flat=True))
-        user._kiss_role_cache = next((r for g, r in _GROUP_ROLES if g in groups), None)
+        user._kiss_role_cache = next((r for r, g in ROLE_GROUP.items() if g in groups), None)
     return user._kiss_role_cache
 
 
