@@ -9,13 +9,15 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import exceptions, viewsets
 from rest_framework.renderers import JSONRenderer
 
+from contactmomenten import privacy
+from contactmomenten.api.authentication import ApiClient
 from contactmomenten.api.pagination import ContactmomentDetailsPagination
 from contactmomenten.api.parsers import JSONParser
 from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES, request_role
 from contactmomenten.api.schema import problem_responses
 from contactmomenten.api.serializers import ContactmomentDetailsSerializer
 from contactmomenten.constants import Rol
-from contactmomenten.filters import ContactmomentDetailsFilterSet, restricted_filters_used
+from contactmomenten.filters import ContactmomentDetailsFilterSet, privacy_filters_refused
 from contactmomenten.models import ContactmomentDetails
 from contactmomenten.services import (
     DETAIL_FIELDS,
@@ -58,7 +60,9 @@ REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, requ
         description=(
             "Een pagina contactmomentdetails, standaard de nieuwste eerst (-startdatum). Filters "
             "combineer je met EN. Een filterwaarde van het verkeerde type geeft 400, geen lege "
-            f"lijst. {ROLLEN} Het filter emailadresKcm is alleen voor beheerders."
+            f"lijst. {ROLLEN} De rol kcm vraagt alleen één gesprek op (filter contactmoment of "
+            "gespreksId), anders 403. Wat een analist van emailadresKcm ziet en filtert, bepaalt "
+            "EMAILADRES_KCM_VOOR_ANALIST (standaard: weggelaten, null)."
         ),
         responses={
             200: ContactmomentDetailsSerializer(many=True),
@@ -134,20 +138,30 @@ class ContactmomentDetailsViewSet(viewsets.ModelViewSet):
         return ContactmomentDetails.objects.prefetch_related("bronnen")
 
     def filter_queryset(self, queryset):
-        forbidden = restricted_filters_used(self.request.query_params, request_role(self.request))
+        role = request_role(self.request)
+        forbidden = privacy_filters_refused(self.request.query_params, role)
         if forbidden:
-            raise exceptions.PermissionDenied(
-                f"Filteren op {', '.join(forbidden)} mag alleen met de rol beheerder."
-            )
+            raise exceptions.PermissionDenied(f"Filteren op {', '.join(forbidden)} mag niet met uw rol.")
+        if self.action == "list":
+            refusal = privacy.list_refusal(role, self.request.query_params)
+            if refusal:
+                raise exceptions.PermissionDenied(refusal)
         return super().filter_queryset(queryset)
 
-    def perform_create(self, serializer):
+    def _written_data(self, serializer) -> dict:
         data = dict(serializer.validated_data)
+        if request_role(self.request) == Rol.KCM and not isinstance(self.request.user, ApiClient):
+            # A KCM logged in: the record names that KCM, whatever the body says (as the KISS PUT).
+            data["emailadres_kcm"] = self.request.user.email
+        return data
+
+    def perform_create(self, serializer):
+        data = self._written_data(serializer)
         bronnen = data.pop("bronnen", [])
         serializer.instance = contactmomentdetails_create(data=data, bronnen=bronnen)
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
+        data = self._written_data(serializer)
         bronnen = data.pop("bronnen", None)
         if not serializer.partial:
             # PUT replaces the whole representation: what is left out becomes empty.
