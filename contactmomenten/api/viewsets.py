@@ -2,7 +2,9 @@
 
 A thin ModelViewSet: the FilterSet decides which records, the serializer validates and
 shapes, ``contactmomenten.services`` writes a record and its bronnen in one transaction.
-Only JSON in and out; every error is problem+json (``contactmomenten.api.exceptions``).
+Only JSON in and out; every error is problem+json (``contactmomenten.api.exceptions``); an
+unknown query parameter is a 400 (``contactmomenten.api.query_params``). What a role sees and
+may list is decided by ``contactmomenten.privacy``.
 """
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
@@ -13,6 +15,7 @@ from contactmomenten import privacy
 from contactmomenten.api.authentication import ApiClient
 from contactmomenten.api.pagination import ContactmomentDetailsPagination
 from contactmomenten.api.parsers import JSONParser
+from contactmomenten.api.query_params import StrictQueryParamsMixin
 from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES, request_role
 from contactmomenten.api.schema import problem_responses
 from contactmomenten.api.serializers import ContactmomentDetailsSerializer
@@ -83,7 +86,7 @@ REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, requ
         tags=[TAG],
         summary="Contactmomentdetails opvragen",
         description=f"Eén contactmomentdetails op UUID. {ROLLEN}",
-        responses={200: ContactmomentDetailsSerializer, **problem_responses(401, 403, 404, 406, 500)},
+        responses={200: ContactmomentDetailsSerializer, **problem_responses(400, 401, 403, 404, 406, 500)},
     ),
     update=extend_schema(
         tags=[TAG],
@@ -115,10 +118,10 @@ REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, requ
         summary="Contactmomentdetails verwijderen",
         description=f"Verwijdert het record met zijn bronnen. {ROLLEN}",
         # 409: a write of the same record adds a bron while it is being deleted.
-        responses={204: None, **problem_responses(401, 403, 404, 406, 409, 500)},
+        responses={204: None, **problem_responses(400, 401, 403, 404, 406, 409, 500)},
     ),
 )
-class ContactmomentDetailsViewSet(viewsets.ModelViewSet):
+class ContactmomentDetailsViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
     serializer_class = ContactmomentDetailsSerializer
     filterset_class = ContactmomentDetailsFilterSet
     pagination_class = ContactmomentDetailsPagination
