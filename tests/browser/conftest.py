@@ -65,7 +65,7 @@ def insecure_cookies(settings):
 
 @pytest.fixture
 def page(browser, live_server, insecure_cookies):
-    """A fresh browser tab at 1400 × 900 with ``base_url`` set to the live server."""
+    """A fresh browser tab at 1400 x 900 with ``base_url`` set to the live server."""
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url, locale="nl-NL")
     context.add_init_script(COLLECT_CSP_VIOLATIONS)
     tab = context.new_page()

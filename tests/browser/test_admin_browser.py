@@ -8,7 +8,9 @@ from tests.browser.conftest import csp_violations
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_beheerder_logs_in_through_the_form_and_sees_the_index(page, login_with_form, beheerder_user, tmp_path):
+def test_beheerder_logs_in_through_the_form_and_sees_the_index(
+    page, login_with_form, beheerder_user, tmp_path
+):
     login_with_form(beheerder_user.username, "geheim-wachtwoord-123")
 
     assert page.url.endswith("/admin/")
