@@ -7,9 +7,9 @@ errors (``page.console_errors``) and Content-Security-Policy violations
 (``page.csp_violations``, collected by a ``securitypolicyviolation`` listener that Playwright
 injects before any page script runs). ``.ci/run`` installs Chromium with apt-get when missing.
 
-The live server needs ``transactional_db``, which empties the tables after each test: rows from
-data migrations (role groups, seeded mappings) must be created by the test when it needs them
-(``user_with_group`` does this for the groups), or use ``serialized_rollback=True``.
+The live server needs ``transactional_db``, which empties the tables after each test, rows from
+data migrations included: mark browser tests ``BROWSER_DB`` (``transaction=True,
+serialized_rollback=True``), and the ``page`` fixture re-syncs the role groups' permissions.
 """
 
 import os
@@ -17,15 +17,16 @@ import shutil
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings as django_settings
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
+
+from contactmomenten.roles import role_groups_sync
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 1400, "height": 900}
-
-# Playwright's sync API runs an asyncio loop in this thread; Django would then refuse the
-# test's own ORM calls as "async unsafe". The test code itself is plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+BROWSER_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
 
@@ -43,10 +44,26 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module. Playwright's sync API keeps an asyncio loop running in
+    this thread while it is started, and Django would refuse the tests' own (synchronous) ORM
+    calls as "async unsafe"; so the permission is given for this module only, never to tests
+    that run after it (nor to their subprocesses, such as ``check --deploy``)."""
     if not shutil.which(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does this)")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _chromium()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _chromium():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-dev-shm-usage"]
@@ -64,7 +81,16 @@ def insecure_cookies(settings):
 
 
 @pytest.fixture
-def page(browser, live_server, insecure_cookies):
+def role_groups(transactional_db):
+    """The role groups with their permissions, as the data migration made them: an earlier
+    transactional test's flush recreated the content types under new ids, so the cached ones
+    are stale and the groups may have lost their permissions."""
+    ContentType.objects.clear_cache()
+    role_groups_sync(django_apps)
+
+
+@pytest.fixture
+def page(browser, live_server, insecure_cookies, role_groups):
     """A fresh browser tab at 1400 x 900 with ``base_url`` set to the live server."""
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url, locale="nl-NL")
     context.add_init_script(COLLECT_CSP_VIOLATIONS)

@@ -1,11 +1,9 @@
 """The admin in a real browser: a beheerder logs in through the login form and reaches the
 index, which loads only from this service, reports no errors and satisfies its CSP."""
 
-import pytest
+from tests.browser.conftest import BROWSER_DB, csp_violations
 
-from tests.browser.conftest import csp_violations
-
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = BROWSER_DB
 
 
 def test_beheerder_logs_in_through_the_form_and_sees_the_index(
