@@ -15,8 +15,8 @@ from contactmomenten import privacy
 from contactmomenten.api.authentication import ApiClient
 from contactmomenten.api.pagination import ContactmomentDetailsPagination
 from contactmomenten.api.parsers import JSONParser
-from contactmomenten.api.query_params import StrictQueryParamsMixin
 from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES, request_role
+from contactmomenten.api.query_params import StrictQueryParamsMixin
 from contactmomenten.api.schema import problem_responses
 from contactmomenten.api.serializers import ContactmomentDetailsSerializer
 from contactmomenten.constants import Rol
