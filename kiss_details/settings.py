@@ -210,3 +210,16 @@ OIDC_TOKEN_USE_BASIC_AUTH = True  # client_secret_basic, the default method of t
 OIDC_STORE_ID_TOKEN = True  # sent as id_token_hint at logout (RP-initiated logout)
 OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
 LOGIN_REDIRECT_URL = "/admin/"
+
+# Privacy (AVG), see contactmomenten.privacy and the README section "Privacy (AVG)".
+# What the analist role sees of emailadresKcm: weglaten (default) | pseudoniem | tonen.
+EMAILADRES_KCM_VOOR_ANALIST = env.str("EMAILADRES_KCM_VOOR_ANALIST", default="weglaten")
+if EMAILADRES_KCM_VOOR_ANALIST not in ("weglaten", "pseudoniem", "tonen"):
+    raise ImproperlyConfigured("EMAILADRES_KCM_VOOR_ANALIST must be weglaten, pseudoniem or tonen.")
+# The HMAC key of the pseudonyms; required with pseudoniem (changing it changes every pseudonym).
+EMAILADRES_KCM_PSEUDONIEM_SLEUTEL = env.str("EMAILADRES_KCM_PSEUDONIEM_SLEUTEL", default="")
+if EMAILADRES_KCM_VOOR_ANALIST == "pseudoniem" and len(EMAILADRES_KCM_PSEUDONIEM_SLEUTEL) < 32:
+    raise ImproperlyConfigured(
+        "EMAILADRES_KCM_VOOR_ANALIST=pseudoniem needs EMAILADRES_KCM_PSEUDONIEM_SLEUTEL "
+        "(at least 32 characters)."
+    )

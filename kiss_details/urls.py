@@ -12,6 +12,8 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     # Before the admin's own logout: also ends the provider's session after an OIDC login.
     path("admin/logout/", admin_logout),
+    # Browsers ask for /favicon.ico on every page; answer with ours instead of a 404.
+    path("favicon.ico", RedirectView.as_view(url="/static/contactmomenten/favicon.svg", permanent=True)),
     path("admin/", admin.site.urls),
     path("oidc/", include("contactmomenten.oidc.urls")),
     path("", include("contactmomenten.api.urls")),

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.views.generic import View
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from contactmomenten.api.permissions import user_role
 from contactmomenten.constants import Rol
 from contactmomenten.oidc.provider import ProviderError, oidc_enabled, provider_metadata
+from contactmomenten.roles import user_role
 
 logger = logging.getLogger(__name__)
 
