@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import extend_schema_field
 
-from contactmomenten.constants import Rol
+from contactmomenten.constants import STABLE_ORDER, Rol
 from contactmomenten.models import GESPREKSDUUR, Bron, ContactmomentDetails
 
 # Date-only filter values mean the start of that day here, whatever the server's TIME_ZONE.
@@ -108,7 +108,7 @@ class ContactmomentDetailsOrderingFilter(django_filters.OrderingFilter):
         # Empty items ("ordering=,,") are skipped, as django-filter's own OrderingFilter does.
         ordering = [self.get_ordering_value(param) for param in value or [] if param]
         if not ordering:
-            return qs.order_by("-startdatum", "-id")
+            return qs.order_by(*STABLE_ORDER)
         if any(field.lstrip("-") == "duur" for field in ordering):
             qs = qs.annotate(duur=GESPREKSDUUR)
         tie_breaker = "-id" if ordering[-1].startswith("-") else "id"
