@@ -7,6 +7,8 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    # Browsers ask for /favicon.ico on every page; answer with ours instead of a 404.
+    path("favicon.ico", RedirectView.as_view(url="/static/contactmomenten/favicon.svg", permanent=True)),
     path("admin/", admin.site.urls),
     path("", include("contactmomenten.api.urls")),
 ]
