@@ -8,8 +8,9 @@ of plain rows, not model instances: the API faces shape them without DRF field m
 
 from datetime import datetime
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
+from contactmomenten import privacy
 from contactmomenten.constants import STABLE_ORDER
 from contactmomenten.models import Bron, ContactmomentDetails
 from contactmomenten.paging import Page, page_fetch
@@ -28,7 +29,7 @@ def contactmomentdetails_get(*, contactmoment: str) -> ContactmomentDetails | No
 
 
 # The columns of a record on a page, for every face (KISS, /api/v1): one fetch, two shapes.
-# Who may see emailadres_kcm is decided by the caller's expression (see page_expressions).
+# Who may see emailadres_kcm is decided by contactmomenten.privacy (see page_expressions).
 PAGE_FIELDS = (
     "id",
     "uuid",
@@ -46,9 +47,9 @@ PAGE_FIELDS = (
 )
 
 
-def page_expressions() -> dict:
-    """The computed columns of a page row: ``emailadres`` as the reader may see it."""
-    return {"emailadres": F("emailadres_kcm")}
+def page_expressions(role: str | None) -> dict:
+    """The computed columns of a page row: ``emailadres`` as ``role`` may see it (in SQL)."""
+    return {"emailadres": privacy.expression(role, "emailadres_kcm")}
 
 
 def _with_page_bronnen(page: Page, using: str) -> Page:
@@ -69,14 +70,14 @@ def _with_page_bronnen(page: Page, using: str) -> Page:
 
 
 def contactmomentdetails_page(
-    queryset: QuerySet, *, page: int, page_size: int, cursor: str | None, query_key: str
+    queryset: QuerySet, *, role: str | None, page: int, page_size: int, cursor: str | None, query_key: str
 ) -> Page:
     """One page of ``queryset`` (ordered, ending with the id) as rows with bronnen: a count
     (once per walk), the page by keyset and its bronnen; see ``contactmomenten.paging``."""
     result = page_fetch(
         queryset,
         fields=PAGE_FIELDS,
-        expressions=page_expressions(),
+        expressions=page_expressions(role),
         page=page,
         page_size=page_size,
         cursor=cursor,
@@ -86,12 +87,13 @@ def contactmomentdetails_page(
 
 
 def contactmomentdetails_rapportage_page(
-    *, start: datetime, end: datetime, page: int, page_size: int, cursor: str | None
+    *, start: datetime, end: datetime, role: str | None, page: int, page_size: int, cursor: str | None
 ) -> Page:
     """Page ``page`` (1-based) of the records with ``start <= startdatum <= end``, newest first."""
     in_period = ContactmomentDetails.objects.filter(startdatum__gte=start, startdatum__lte=end)
     return contactmomentdetails_page(
         in_period.order_by(*STABLE_ORDER),
+        role=role,
         page=page,
         page_size=page_size,
         cursor=cursor,

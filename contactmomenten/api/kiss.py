@@ -39,6 +39,7 @@ from contactmomenten.api.parsers import JSONParser
 from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES
 from contactmomenten.constants import Rol
 from contactmomenten.paging import InvalidCursor
+from contactmomenten.roles import user_role
 from contactmomenten.selectors import contactmomentdetails_get, contactmomentdetails_rapportage_page
 from contactmomenten.services import contactmomentdetails_upsert
 
@@ -143,7 +144,7 @@ class ReadContactmomentDetails(KissAPIView):
         if details is None:
             # Upstream answers NotFound(); the frontend treats 404 as "no details".
             return Response({"title": "Geen contactmomentdetails gevonden.", "status": 404}, status=404)
-        return Response(KissContactmomentDetailsSerializer(details).data)
+        return Response(KissContactmomentDetailsSerializer(details, context={"request": request}).data)
 
 
 class ContactmomentDetailsToevoegen(KissAPIView):
@@ -260,13 +261,14 @@ class ContactmomentDetailsRapportageOverzicht(KissAPIView):
         # A cursor only speeds up a walk (contactmomenten.paging); one that does not fit is
         # ignored, as upstream ignores unknown parameters.
         cursor = query_param(request, "cursor")
+        role = user_role(request.user)
         try:
             result = contactmomentdetails_rapportage_page(
-                start=start, end=end, page=page, page_size=page_size, cursor=cursor
+                start=start, end=end, role=role, page=page, page_size=page_size, cursor=cursor
             )
         except InvalidCursor:
             result = contactmomentdetails_rapportage_page(
-                start=start, end=end, page=page, page_size=page_size, cursor=None
+                start=start, end=end, role=role, page=page, page_size=page_size, cursor=None
             )
         page_count = -(-result.count // page_size)
         if result.count and page > page_count:

@@ -39,7 +39,7 @@ class ContactmomentDetailsPagination(PageNumberPagination):
         "op elke diepte). Zonder cursor geldt page."
     )
 
-    def page_response(self, queryset: QuerySet, request, record):
+    def page_response(self, queryset: QuerySet, request, role: str | None, record):
         """The streamed response with page ``page`` of ``queryset``, each row written by ``record``."""
         params = request.query_params
         self._validate(params)
@@ -57,6 +57,7 @@ class ContactmomentDetailsPagination(PageNumberPagination):
         try:
             result = contactmomentdetails_page(
                 queryset,
+                role=role,
                 page=page,
                 page_size=page_size,
                 cursor=params.get(self.cursor_query_param),

@@ -1,6 +1,7 @@
 """The streamed page bodies (contactmomenten.api.pages) are byte for byte what DRF's
 serializers and JSONRenderer write for the same records: microseconds, empty strings, U+2028,
-bronnen in order, a moment before 1937 (Amsterdam Mean Time) and a NULL-free record."""
+bronnen in order, a moment before 1937 (Amsterdam Mean Time), and emailadresKcm as
+contactmomenten.privacy shows it to each role."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,6 +9,7 @@ import pytest
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIRequestFactory
 
+from contactmomenten.api.authentication import ApiClient
 from contactmomenten.api.kiss_serializers import KissContactmomentDetailsSerializer
 from contactmomenten.api.serializers import ContactmomentDetailsSerializer
 from contactmomenten.models import ContactmomentDetails
@@ -40,24 +42,34 @@ def drf_json(data) -> bytes:
     return JSONRenderer().render(data)
 
 
-def test_kiss_page_bytes_equal_the_serializer(api_client, records):
-    response = api_client("jwt").get(
+def serializer_context(role: str) -> dict:
+    request = APIRequestFactory().get("/api/v1/contactmomentdetails")
+    request.user = ApiClient(name="test", role=role)
+    return {"request": request}
+
+
+# Who sees emailadresKcm how (contactmomenten.privacy): the fast path must agree.
+ROLES_AND_MODES = [
+    ("beheerder", "weglaten"),
+    ("analist", "weglaten"),
+    ("analist", "pseudoniem"),
+    ("analist", "tonen"),
+]
+
+
+@pytest.mark.parametrize(("role", "mode"), ROLES_AND_MODES)
+def test_kiss_page_bytes_equal_the_serializer(api_client, settings, records, role, mode):
+    settings.EMAILADRES_KCM_VOOR_ANALIST = mode
+    response = api_client(role).get(
         "/api/contactmomentendetails", {"from": "1900-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
     )
-    expected = drf_json(
-        {
-            "count": 3,
-            "next": None,
-            "previous": None,
-            "results": KissContactmomentDetailsSerializer(records, many=True).data,
-        }
-    )
-    assert response.body == expected
+    results = KissContactmomentDetailsSerializer(records, many=True, context=serializer_context(role)).data
+    assert response.body == drf_json({"count": 3, "next": None, "previous": None, "results": results})
 
 
-def test_v1_page_bytes_equal_the_serializer(api_client, records):
-    response = api_client("beheerder").get("/api/v1/contactmomentdetails")
-    request = APIRequestFactory().get("/api/v1/contactmomentdetails")
-    results = ContactmomentDetailsSerializer(records, many=True, context={"request": request}).data
-    expected = drf_json({"count": 3, "next": None, "previous": None, "results": results})
-    assert response.body == expected
+@pytest.mark.parametrize(("role", "mode"), ROLES_AND_MODES)
+def test_v1_page_bytes_equal_the_serializer(api_client, settings, records, role, mode):
+    settings.EMAILADRES_KCM_VOOR_ANALIST = mode
+    response = api_client(role).get("/api/v1/contactmomentdetails")
+    results = ContactmomentDetailsSerializer(records, many=True, context=serializer_context(role)).data
+    assert response.body == drf_json({"count": 3, "next": None, "previous": None, "results": results})
