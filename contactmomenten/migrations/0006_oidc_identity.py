@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contactmomenten", "0004_api_token_help_text"),
+        ("contactmomenten", "0005_scaling_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
