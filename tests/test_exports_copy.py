@@ -3,13 +3,17 @@ writer for the same rows: formula guard, time zones, NULLs and empty strings, qu
 delimiters and newlines, bronnen, orderings; CSV and XLSX. And the export views run a
 fixed number of queries, however many rows they export."""
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
+from contactmomenten import privacy
 from contactmomenten.exports import export_stream, postgres
 from contactmomenten.models import GESPREKSDUUR, ContactmomentDetails
 from tests.admin.helpers import CHANGELIST_URL
@@ -84,9 +88,9 @@ ORDERINGS = {
 }
 
 
-def both_paths(queryset, formaat: str) -> tuple[bytes, bytes]:
-    python = b"".join(export_stream(queryset, formaat, postgres=False))
-    copy = b"".join(export_stream(queryset, formaat, postgres=True))
+def both_paths(queryset, formaat: str, role: str = "beheerder") -> tuple[bytes, bytes]:
+    python = b"".join(export_stream(queryset, formaat, role=role, postgres=False))
+    copy = b"".join(export_stream(queryset, formaat, role=role, postgres=True))
     return python, copy
 
 
@@ -106,6 +110,37 @@ def test_copy_export_bytes_equal_the_python_writer(tricky_records, formaat, orde
         assert "2026-07-01 16:59:59," in text.replace(";", ",")
         assert '"regel 1\nregel 2\r\nregel 3  "' in text
         assert len(text.splitlines()) > len(tricky_records)
+
+
+EMAIL = "Kcm7@Example.nl"
+
+
+@pytest.mark.parametrize(
+    ("role", "setting", "shown"),
+    [
+        ("beheerder", "weglaten", EMAIL),
+        ("analist", "tonen", EMAIL),
+        ("analist", "pseudoniem", privacy.pseudonym(EMAIL)),
+        ("analist", "weglaten", None),
+        (None, "tonen", None),
+    ],
+)
+@pytest.mark.parametrize("formaat", ["csv", "xlsx"])
+def test_copy_export_shows_what_privacy_allows_with_the_same_bytes(settings, role, setting, shown, formaat):
+    settings.EMAILADRES_KCM_VOOR_ANALIST = setting
+    details(datetime(2026, 1, 5, 9, 0, tzinfo=AMS), emailadres_kcm=EMAIL)
+    details(datetime(2026, 1, 6, 9, 0, tzinfo=AMS), emailadres_kcm="")  # stays empty
+
+    python, copy = both_paths(ContactmomentDetails.objects.order_by("startdatum"), formaat, role=role)
+
+    assert copy == python
+    if formaat == "csv":
+        rows = list(csv.DictReader(io.StringIO(copy.decode("utf-8-sig"))))
+        assert [row["e-mailadres KCM"] for row in rows] == [shown or "", ""]
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(copy)).active
+        assert sheet.cell(row=1, column=14).value == "e-mailadres KCM"
+        assert [sheet.cell(row=n, column=14).value for n in (2, 3)] == [shown, None]
 
 
 @pytest.mark.parametrize("grouped_from", [0, 10**9], ids=["grouped join", "lateral join"])
@@ -130,6 +165,7 @@ def test_a_filtered_searched_admin_export_equals_the_python_writer(
         export_stream(
             ContactmomentDetails.objects.filter(vraag__icontains="zelfde").order_by("startdatum", "id"),
             "csv",
+            role="analist",
             postgres=False,
         )
     )

@@ -19,7 +19,7 @@ from django.urls import path, reverse
 
 from contactmomenten.exports import FORMATS, RowCounter, export_filename, export_stream
 from contactmomenten.models import ExportLog
-from contactmomenten.roles import EXPORT_PERMISSION
+from contactmomenten.roles import EXPORT_PERMISSION, user_role
 
 # The changelist's querystring parameters as an analyst reads them in the export log.
 FILTER_LABELS = {
@@ -120,7 +120,7 @@ class ExportAdminMixin:
         )
         filename = export_filename(queryset, formaat)
         counter = RowCounter()
-        stream = export_stream(queryset, formaat, counter=counter)
+        stream = export_stream(queryset, formaat, counter=counter, role=user_role(request.user))
         response = StreamingHttpResponse(
             _logged(stream, log, counter), content_type=FORMATS[formaat].content_type
         )

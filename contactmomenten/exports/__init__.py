@@ -4,8 +4,10 @@
 ``StreamingHttpResponse``. On PostgreSQL the rows come from ``COPY (...) TO STDOUT`` with
 every value computed in SQL (``exports.postgres``); elsewhere from the ORM with a server-side
 iterator and bronnen prefetched per chunk, written in Python (``exports.csvfile``). Both give
-the same bytes (a test holds them to it). XLSX is written as it streams (``exports.xlsx``).
-Memory stays flat however many rows a queryset selects. The columns: ``exports.columns``.
+the same bytes (a test holds them to it). Personal fields hold what the exporting role may
+see (``contactmomenten.privacy``: shown, pseudonym, or empty when left out). XLSX is written
+as it streams (``exports.xlsx``). Memory stays flat however many rows a queryset selects.
+The columns: ``exports.columns``.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,8 +17,10 @@ from django.db import connections
 from django.db.models import Max, Min, Prefetch, QuerySet
 from django.utils import timezone
 
+from contactmomenten import privacy
 from contactmomenten.exports.columns import (
     COLUMNS,
+    DERIVED,
     GESPREKSDUUR_SECONDEN,
     XLSX_DURATION,
     Column,
@@ -69,12 +73,25 @@ def export_filename(queryset: QuerySet, formaat: str) -> str:
 
 
 def export_rows(
-    queryset: QuerySet, columns: Sequence[Column] = COLUMNS, *, chunk_size: int = CHUNK_SIZE
+    queryset: QuerySet,
+    columns: Sequence[Column] = COLUMNS,
+    *,
+    role: str | None,
+    chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[list]:
-    """The values of every selected record, one list per row, in the queryset's order (ORM)."""
+    """The values of every selected record as ``role`` may see them (``privacy``), one list
+    per row, in the queryset's order (ORM)."""
     bronnen = Prefetch("bronnen", queryset=Bron.objects.only("contactmomentdetails_id", "soort", "titel"))
+    governed = {
+        column.source: f"kiss_shown_{column.source}"
+        for column in columns
+        if column.source not in DERIVED and privacy.visibility(role, column.source) != privacy.TONEN
+    }
+    queryset = queryset.annotate(
+        **{alias: privacy.expression(role, name) for name, alias in governed.items()}
+    )
     for details in queryset.prefetch_related(bronnen).iterator(chunk_size=chunk_size):
-        yield [record_value(details, column) for column in columns]
+        yield [record_value(details, column, governed.get(column.source)) for column in columns]
 
 
 def xlsx_layout(columns: Sequence[Column]) -> tuple[list[Column], list[int]]:
@@ -95,20 +112,22 @@ def _counted(rows: Iterable, counter: RowCounter) -> Iterator:
         yield row
 
 
-def _copy_csv(queryset, columns, delimiter, counter) -> Iterator[bytes]:
+def _copy_csv(queryset, columns, role, delimiter, counter) -> Iterator[bytes]:
     yield csv_header(columns, delimiter)
-    yield from copy_csv(queryset, columns, delimiter=delimiter, counter=counter)
+    yield from copy_csv(queryset, columns, role=role, delimiter=delimiter, counter=counter)
 
 
 def export_stream(
     queryset: QuerySet,
     formaat: str,
     *,
+    role: str | None,
     counter: RowCounter | None = None,
     columns: Sequence[Column] = COLUMNS,
     postgres: bool | None = None,
 ) -> Iterator[bytes]:
-    """The export of ``queryset`` in ``formaat`` (a key of FORMATS) as byte chunks.
+    """The export of ``queryset`` in ``formaat`` (a key of FORMATS) as byte chunks, each
+    field as ``role`` may see it (``contactmomenten.privacy``).
 
     Nothing runs until the first chunk is asked for: a COPY occupies its connection until
     it ends, so it must start after the view and the middleware are done with it.
@@ -121,12 +140,13 @@ def export_stream(
         postgres = connections[queryset.db].vendor == "postgresql"
     if spec.extension == "xlsx":
         layout, sources = xlsx_layout(columns)
-        rows = copy_rows(queryset, columns) if postgres else export_rows(queryset, columns)
+        rows = (
+            copy_rows(queryset, columns, role=role) if postgres else export_rows(queryset, columns, role=role)
+        )
         stream = xlsx_stream(_counted(rows, counter), layout, sources)
     elif postgres:
-        stream = _copy_csv(queryset, columns, spec.delimiter, counter)
+        stream = _copy_csv(queryset, columns, role, spec.delimiter, counter)
     else:
-        stream = csv_stream(
-            _counted(export_rows(queryset, columns), counter), columns, delimiter=spec.delimiter
-        )
+        rows = _counted(export_rows(queryset, columns, role=role), counter)
+        stream = csv_stream(rows, columns, delimiter=spec.delimiter)
     return stream

@@ -64,9 +64,10 @@ COLUMNS = (
 XLSX_DURATION = Column("gespreksduur (u:mm:ss)", GESPREKSDUUR_SECONDEN, "duration", 12)
 
 
-def record_value(details, column: Column):
+def record_value(details, column: Column, attribute: str | None = None):
     """The value of ``column`` for a model instance (bronnen prefetched): str, int,
-    naive local datetime, or None."""
+    naive local datetime, or None. ``attribute`` names the annotation that holds the field
+    as the reader may see it, when that is not the field itself."""
     source = column.source
     if source == GESPREKSDUUR_SECONDEN:
         duur = details.gespreksduur
@@ -77,7 +78,7 @@ def record_value(details, column: Column):
         return BRONNEN_SEPARATOR.join(bron.soort for bron in details.bronnen.all())
     if source == BRONNEN_TITELS:
         return BRONNEN_SEPARATOR.join(bron.titel for bron in details.bronnen.all())
-    value = getattr(details, source)
+    value = getattr(details, attribute or source)
     if column.kind == "datetime":
         return None if value is None else _local(value)
     if column.kind == "text":

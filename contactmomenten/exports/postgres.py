@@ -2,10 +2,12 @@
 computed in SQL, streamed with ``COPY (...) TO STDOUT``.
 
 The queryset (the admin's filters, search, date hierarchy and ordering) becomes the inner
-query; the outer query adds what the Python writer does per row: the formula guard and the
-empty-string rule of ``csvfile``, local time in ``EXPORT_TIME_ZONE``, the gespreksduur in
-seconds, and the bronnen aggregated per record. CSV comes out of ``COPY ... (FORMAT csv)``
-ready to send; XLSX reads typed rows from ``COPY ... (FORMAT binary)``. Python touches each
+query, each field in it as ``contactmomenten.privacy`` lets the exporting role see it (the
+pseudonym is computed in SQL too); the outer query adds what the Python writer does per
+row: the formula guard and the empty-string rule of ``csvfile``, local time in
+``EXPORT_TIME_ZONE``, the gespreksduur in seconds, and the bronnen aggregated per record.
+CSV comes out of ``COPY ... (FORMAT csv)`` ready to send; XLSX reads typed rows from
+``COPY ... (FORMAT binary)``. Python touches each
 row only to pass its bytes on, so a million rows cost little more than COPY itself.
 """
 
@@ -17,6 +19,7 @@ from django.db import connections
 from django.db.models import F, QuerySet
 from django.db.models.expressions import OrderBy
 
+from contactmomenten import privacy
 from contactmomenten.exports.columns import (
     BRONNEN_AANTAL,
     BRONNEN_SEPARATOR,
@@ -61,8 +64,17 @@ def _ordering(queryset: QuerySet) -> list[OrderBy]:
 class _Select:
     """Builds the export SELECT; ``params`` collects the values in placeholder order."""
 
-    def __init__(self, queryset: QuerySet, columns: Sequence[Column], *, typed: bool, bronnen_join: str):
+    def __init__(
+        self,
+        queryset: QuerySet,
+        columns: Sequence[Column],
+        *,
+        role: str | None,
+        typed: bool,
+        bronnen_join: str,
+    ):
         self.queryset = queryset
+        self.role = role
         self.columns = columns
         self.typed = typed
         self.bronnen_join = bronnen_join
@@ -84,7 +96,7 @@ class _Select:
         )
 
     def _field(self, name: str) -> str:
-        return f'd."{self.meta.get_field(name).column}"'
+        return f'd."kiss_{name}"'
 
     def _expression(self, column: Column) -> str:
         source = column.source
@@ -114,20 +126,21 @@ class _Select:
             f'string_agg(x."titel", {separator} ORDER BY x."id") AS titels'
         )
         if self.bronnen_join == "lateral":
-            return (
-                f'LEFT JOIN LATERAL (SELECT {aggregates} FROM "{table}" x WHERE x."{fk}" = d."id") b ON true'
-            )
+            per_record = f'SELECT {aggregates} FROM "{table}" x WHERE x."{fk}" = d."kiss_id"'
+            return f"LEFT JOIN LATERAL ({per_record}) b ON true"
         return (
             f'LEFT JOIN (SELECT x."{fk}" AS cid, {aggregates} FROM "{table}" x GROUP BY x."{fk}") b '
-            'ON b.cid = d."id"'
+            'ON b.cid = d."kiss_id"'
         )
 
     def sql(self) -> str:
         ordering = _ordering(self.queryset)
         sources = {c.source for c in self.columns if c.source not in DERIVED}
         fields = sorted(sources | {"id", "startdatum", "einddatum"})
+        # Each field as the role may see it (privacy decides: shown, pseudonym or NULL).
+        shown = {f"kiss_{name}": privacy.expression(self.role, name) for name in fields}
         sort = {f"kiss_sort_{i}": order.expression for i, order in enumerate(ordering)}
-        inner = self.queryset.order_by().values(*fields, **sort)
+        inner = self.queryset.order_by().values(**shown, **sort)
         inner_sql, inner_params = inner.query.get_compiler(using=self.queryset.db).as_sql()
         select = ", ".join(self._expression(c) for c in self.columns)
         bronnen = self._bronnen()
@@ -152,11 +165,16 @@ def _estimated_rows(queryset: QuerySet) -> float:
 
 
 def export_sql(
-    queryset: QuerySet, columns: Sequence[Column], *, typed: bool, bronnen_join: str = "grouped"
+    queryset: QuerySet,
+    columns: Sequence[Column],
+    *,
+    role: str | None,
+    typed: bool,
+    bronnen_join: str = "grouped",
 ) -> tuple[str, list]:
-    """The export SELECT for ``queryset`` and its params (``typed``: values for XLSX, else
-    the CSV text of each cell)."""
-    select = _Select(queryset, columns, typed=typed, bronnen_join=bronnen_join)
+    """The export SELECT for ``queryset`` as ``role`` may see it, and its params (``typed``:
+    values for XLSX, else the CSV text of each cell)."""
+    select = _Select(queryset, columns, role=role, typed=typed, bronnen_join=bronnen_join)
     sql = select.sql()
     return sql, select.params
 
@@ -164,9 +182,12 @@ def export_sql(
 class _Copy:
     """One ``COPY (export SELECT) TO STDOUT``, logged like Django's own queries."""
 
-    def __init__(self, queryset: QuerySet, columns: Sequence[Column], *, typed: bool, options: str):
+    def __init__(
+        self, queryset: QuerySet, columns: Sequence[Column], *, role: str | None, typed: bool, options: str
+    ):
         self.connection = connections[queryset.db]
         self.queryset = queryset
+        self.role = role
         self.columns = columns
         self.typed = typed
         self.options = options
@@ -175,7 +196,9 @@ class _Copy:
         join = "grouped" if _estimated_rows(self.queryset) >= GROUPED_BRONNEN_FROM_ROWS else "lateral"
         self.connection.ensure_connection()
         self.cursor = self.connection.connection.cursor()
-        sql, params = export_sql(self.queryset, self.columns, typed=self.typed, bronnen_join=join)
+        sql, params = export_sql(
+            self.queryset, self.columns, role=self.role, typed=self.typed, bronnen_join=join
+        )
         statement = f"COPY ({sql}) TO STDOUT ({self.options})"
         self.started = time.monotonic()
         self.copy = self.cursor.copy(statement, params)
@@ -193,11 +216,14 @@ class _Copy:
                 )
 
 
-def copy_csv(queryset: QuerySet, columns: Sequence[Column], *, delimiter: str, counter) -> Iterator[bytes]:
+def copy_csv(
+    queryset: QuerySet, columns: Sequence[Column], *, role: str | None, delimiter: str, counter
+) -> Iterator[bytes]:
     """The CSV rows (no header) in chunks; ``counter.rows`` follows the rows sent."""
     if len(delimiter) != 1 or delimiter in "\"'\\\r\n":
         raise ValueError(f"Ongeldig scheidingsteken: {delimiter!r}")
-    with _Copy(queryset, columns, typed=False, options=f"FORMAT csv, DELIMITER '{delimiter}'") as copy:
+    options = f"FORMAT csv, DELIMITER '{delimiter}'"
+    with _Copy(queryset, columns, role=role, typed=False, options=options) as copy:
         buffer = bytearray()
         rows = 0
         for data in copy:  # one message per row
@@ -212,8 +238,8 @@ def copy_csv(queryset: QuerySet, columns: Sequence[Column], *, delimiter: str, c
             yield bytes(buffer)
 
 
-def copy_rows(queryset: QuerySet, columns: Sequence[Column]) -> Iterator[tuple]:
+def copy_rows(queryset: QuerySet, columns: Sequence[Column], *, role: str | None) -> Iterator[tuple]:
     """Typed rows (str, int, naive local datetime, None) read with a binary COPY."""
-    with _Copy(queryset, columns, typed=True, options="FORMAT binary") as copy:
+    with _Copy(queryset, columns, role=role, typed=True, options="FORMAT binary") as copy:
         copy.set_types([BINARY_TYPES[c.kind] for c in columns])
         yield from copy.rows()
