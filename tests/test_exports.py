@@ -220,7 +220,7 @@ def test_export_log_describes_date_filters_days_no_filter_and_a_selection(admin_
 
 
 @pytest.mark.django_db(transaction=True)  # as in production: the cancelled COPY aborts no test transaction
-def test_an_export_cut_off_by_the_client_is_logged_as_not_finished(admin_client_for):
+def test_an_export_cut_off_by_the_client_is_logged_as_not_finished(role_groups, admin_client_for):
     for day in range(1, 29):
         record(day, vraag="x" * 900, specifieke_vraag="y" * 3000)
     response = admin_client_for("analist").get(f"{EXPORT_URL}csv/")
