@@ -1,5 +1,5 @@
-"""App configuration; registers the system checks, the history receivers and the role-group
-sync (after every migrate) on startup."""
+"""App configuration; registers the system checks, the history and request-log receivers and
+the role-group sync (after every migrate) on startup."""
 
 from django.apps import AppConfig
 
@@ -12,7 +12,7 @@ class ContactmomentenConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from contactmomenten import checks  # noqa: F401  (registers the checks)
+        from contactmomenten import checks, request_log  # noqa: F401  (registers checks and receivers)
         from contactmomenten.api import schema  # noqa: F401  (registers the OpenAPI extensions)
         from contactmomenten.history import history_connect
         from contactmomenten.roles import role_groups_post_migrate
