@@ -6,10 +6,11 @@ every installation without manual clicking. A group holds exactly the permission
 here: extra permissions given by hand are removed on the next migrate. Give a user a role
 with ``manage.py assign_role USERNAME --role beheerder|analist|kcm``.
 
-The API maps the same groups to roles (``contactmomenten.api.permissions``).
+``ROLE_GROUP`` is the one map between roles and groups; ``user_role`` gives any user or API
+client its role (the API's permissions, the admin and ``contactmomenten.privacy`` use it).
 """
 
-from contactmomenten.constants import GROUP_ANALIST, GROUP_BEHEERDER, GROUP_KCM
+from contactmomenten.constants import GROUP_ANALIST, GROUP_BEHEERDER, GROUP_KCM, Rol
 
 APP_LABEL = "contactmomenten"
 EXPORT_PERMISSION = f"{APP_LABEL}.export_contactmomentdetails"
@@ -75,7 +76,29 @@ def role_groups_post_migrate(sender, app_config=None, using="default", apps=None
     role_groups_sync(apps, using=using)
 
 
-ROLE_GROUP = {"beheerder": GROUP_BEHEERDER, "analist": GROUP_ANALIST, "kcm": GROUP_KCM}
+# Role -> group, in order of precedence (a user in two role groups gets the first).
+ROLE_GROUP = {Rol.BEHEERDER: GROUP_BEHEERDER, Rol.ANALIST: GROUP_ANALIST, Rol.KCM: GROUP_KCM}
+
+
+def user_role(user) -> str | None:
+    """The role of an authenticated user or API client, or None if it has none.
+
+    API clients (Token, JWT) carry their role; superusers are beheerder; other users get the
+    role of their group (cached on the user object for the request).
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    role = getattr(user, "role", None)
+    if role:
+        return role
+    if user.is_superuser:
+        return Rol.BEHEERDER
+    if not user.is_active:
+        return None
+    if not hasattr(user, "_kiss_role_cache"):
+        groups = set(user.groups.values_list("name", flat=True))
+        user._kiss_role_cache = next((r for r, g in ROLE_GROUP.items() if g in groups), None)
+    return user._kiss_role_cache
 
 
 def user_role_assign(user, role: str) -> None:

@@ -239,3 +239,16 @@ MANAGEMENTINFORMATIE_API_KEY = env.str("MANAGEMENTINFORMATIE_API_KEY", default="
 MANAGEMENTINFORMATIE_JWT_LEEWAY = env.int("MANAGEMENTINFORMATIE_JWT_LEEWAY", default=300)
 # Longest accepted token lifetime exp - iat, in seconds (default 24 hours).
 MANAGEMENTINFORMATIE_JWT_MAX_LIFETIME = env.int("MANAGEMENTINFORMATIE_JWT_MAX_LIFETIME", default=24 * 60 * 60)
+
+# Privacy (AVG), see contactmomenten.privacy and the README section "Privacy (AVG)".
+# What the analist role sees of emailadresKcm: weglaten (default) | pseudoniem | tonen.
+EMAILADRES_KCM_VOOR_ANALIST = env.str("EMAILADRES_KCM_VOOR_ANALIST", default="weglaten")
+if EMAILADRES_KCM_VOOR_ANALIST not in ("weglaten", "pseudoniem", "tonen"):
+    raise ImproperlyConfigured("EMAILADRES_KCM_VOOR_ANALIST must be weglaten, pseudoniem or tonen.")
+# The HMAC key of the pseudonyms; required with pseudoniem (changing it changes every pseudonym).
+EMAILADRES_KCM_PSEUDONIEM_SLEUTEL = env.str("EMAILADRES_KCM_PSEUDONIEM_SLEUTEL", default="")
+if EMAILADRES_KCM_VOOR_ANALIST == "pseudoniem" and len(EMAILADRES_KCM_PSEUDONIEM_SLEUTEL) < 32:
+    raise ImproperlyConfigured(
+        "EMAILADRES_KCM_VOOR_ANALIST=pseudoniem needs EMAILADRES_KCM_PSEUDONIEM_SLEUTEL "
+        "(at least 32 characters)."
+    )

@@ -3,7 +3,9 @@ correct, and the history page that shows every change (bronnen included).
 
 What a user may do follows the Django permissions of the role groups
 (``contactmomenten.roles``): an Analist only views and exports, a Beheerder also changes and
-deletes. The list stays fast at millions of rows; see ``contactmomenten.admin.changelist``.
+deletes. What a role sees of personal fields follows ``contactmomenten.privacy``
+(``contactmomenten.admin.privacy``). The list stays fast at millions of rows; see
+``contactmomenten.admin.changelist``.
 """
 
 from itertools import pairwise
@@ -18,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from contactmomenten.admin.changelist import EstimatedCountPaginator, cached_values_filter
 from contactmomenten.admin.exports import ExportAdminMixin
 from contactmomenten.admin.gesprek import GesprekAdminMixin, format_duur
+from contactmomenten.admin.privacy import PrivacyAdminMixin
 from contactmomenten.history import history_bronnen_update
 from contactmomenten.models import GESPREKSDUUR, Bron, ContactmomentDetails
 
@@ -42,7 +45,7 @@ def _bronnen_aantal():
 
 
 @admin.register(ContactmomentDetails)
-class ContactmomentDetailsAdmin(ExportAdminMixin, GesprekAdminMixin, SimpleHistoryAdmin):
+class ContactmomentDetailsAdmin(PrivacyAdminMixin, ExportAdminMixin, GesprekAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "startdatum",
         "gespreksduur_display",

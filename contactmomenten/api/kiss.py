@@ -141,7 +141,7 @@ class ReadContactmomentDetails(KissAPIView):
         if details is None:
             # Upstream answers NotFound(); the frontend treats 404 as "no details".
             return Response({"title": "Geen contactmomentdetails gevonden.", "status": 404}, status=404)
-        return Response(KissContactmomentDetailsSerializer(details).data)
+        return Response(KissContactmomentDetailsSerializer(details, context={"request": request}).data)
 
 
 class ContactmomentDetailsToevoegen(KissAPIView):
@@ -270,6 +270,8 @@ class ContactmomentDetailsRapportageOverzicht(KissAPIView):
                 "count": result.count,
                 "next": page_url(page + 1) if page * page_size < result.count else None,
                 "previous": page_url(page - 1) if page > 1 else None,
-                "results": KissContactmomentDetailsSerializer(result.results, many=True).data,
+                "results": KissContactmomentDetailsSerializer(
+                    result.results, many=True, context={"request": request}
+                ).data,
             }
         )
