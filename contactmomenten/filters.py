@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import extend_schema_field
 
 from contactmomenten import privacy
+from contactmomenten.constants import STABLE_ORDER
 from contactmomenten.models import GESPREKSDUUR, Bron, ContactmomentDetails
 from contactmomenten.roles import user_role
 
@@ -112,7 +113,7 @@ class ContactmomentDetailsOrderingFilter(django_filters.OrderingFilter):
         # Empty items ("ordering=,,") are skipped, as django-filter's own OrderingFilter does.
         ordering = [self.get_ordering_value(param) for param in value or [] if param]
         if not ordering:
-            return qs.order_by("-startdatum", "-id")
+            return qs.order_by(*STABLE_ORDER)
         if any(field.lstrip("-") == "duur" for field in ordering):
             qs = qs.annotate(duur=GESPREKSDUUR)
         tie_breaker = "-id" if ordering[-1].startswith("-") else "id"

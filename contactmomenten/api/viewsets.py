@@ -7,12 +7,14 @@ unknown query parameter is a 400 (``contactmomenten.api.query_params``). What a 
 may list is decided by ``contactmomenten.privacy``.
 """
 
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import exceptions, viewsets
 from rest_framework.renderers import JSONRenderer
 
 from contactmomenten import privacy
 from contactmomenten.api.authentication import ApiClient
+from contactmomenten.api.pages import v1_record_maker
 from contactmomenten.api.pagination import ContactmomentDetailsPagination
 from contactmomenten.api.parsers import JSONParser
 from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES, request_role
@@ -29,6 +31,7 @@ from contactmomenten.services import (
 )
 
 TAG = "contactmomentdetails"
+DETAIL_ROUTE = "v1-contactmomentdetails-detail"
 ROLLEN = (
     "Lezen mogen de rollen kcm, analist en beheerder; aanmaken en wijzigen kcm en beheerder; "
     "verwijderen alleen beheerder."
@@ -137,8 +140,19 @@ class ContactmomentDetailsViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet)
     }
 
     def get_queryset(self):
-        # One query for the page, one for all its bronnen: never one per record.
+        if self.action == "list":
+            return ContactmomentDetails.objects.all()  # rows, bronnen: selectors.contactmomentdetails_page
         return ContactmomentDetails.objects.prefetch_related("bronnen")
+
+    def list(self, request, *args, **kwargs):
+        # Keyset pages of plain rows, streamed (contactmomenten.api.pagination and .pages);
+        # the serializer stays the documented shape and serves the single-record views.
+        queryset = self.filter_queryset(self.get_queryset())
+        placeholder = "00000000-0000-0000-0000-000000000000"
+        detail_url = request.build_absolute_uri(reverse(DETAIL_ROUTE, kwargs={"uuid": placeholder}))
+        return self.paginator.page_response(
+            queryset, request, request_role(request), v1_record_maker(detail_url, placeholder)
+        )
 
     def filter_queryset(self, queryset):
         role = request_role(self.request)
