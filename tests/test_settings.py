@@ -19,7 +19,7 @@ def _manage(*args, **env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**base, "ENV_FILE": "", **env},  # never the developer's .env
+        env={**base, **env},
         capture_output=True,
         text=True,
         timeout=60,
