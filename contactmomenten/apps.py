@@ -1,5 +1,5 @@
-"""App configuration; registers the system checks, the history receivers and the role-group
-sync (after every migrate) on startup."""
+"""App configuration; registers the system checks, the history receivers, the role-group
+sync (after every migrate) and the SQLite functions of ``contactmomenten.privacy`` on startup."""
 
 from django.apps import AppConfig
 
@@ -10,12 +10,15 @@ class ContactmomentenConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from contactmomenten import checks  # noqa: F401  (registers the checks)
         from contactmomenten.api import schema  # noqa: F401  (registers the OpenAPI extensions)
         from contactmomenten.history import history_connect
+        from contactmomenten.privacy import sqlite_functions_register
         from contactmomenten.roles import role_groups_post_migrate
 
         history_connect()
         post_migrate.connect(role_groups_post_migrate, dispatch_uid="kiss_role_groups")
+        connection_created.connect(sqlite_functions_register, dispatch_uid="kiss_sqlite_functions")

@@ -32,3 +32,7 @@ GROUP_KCM = "KCM"
 
 GESPREKS_ID_PATTERN = r"^[A-Za-z0-9_-]+$"
 MAX_BRONNEN = 100
+
+# Newest first; the unique id breaks ties on startdatum so that pages never show a record
+# twice or skip one (served by the index on (startdatum, id)). Every list's default order.
+STABLE_ORDER = ("-startdatum", "-id")

@@ -6,8 +6,9 @@ as a generator of byte chunks for a ``StreamingHttpResponse``; XLSX is written w
 openpyxl's write-only workbook (rows go to a temporary file, not into memory).
 
 Columns: every field, ``gespreksduur`` in seconds, and the bronnen flattened into a count,
-their soorten and their titels. Datetimes are local (Europe/Amsterdam) and without offset,
-the way Excel reads them.
+their soorten and their titels. Personal fields hold what the exporting role may see
+(``contactmomenten.privacy``, computed in SQL): empty when left out. Datetimes are local
+(Europe/Amsterdam) and without offset, the way Excel reads them.
 """
 
 import codecs
@@ -23,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from contactmomenten import privacy
 from contactmomenten.models import Bron
 
 CHUNK_SIZE = 2000
@@ -68,7 +70,7 @@ COLUMNS = (
     Column("verantwoordelijke afdeling", lambda d: d.verantwoordelijke_afdeling),
     Column("gespreksId", lambda d: d.gespreks_id),
     Column("kanaal", lambda d: d.kanaal),
-    Column("e-mailadres KCM", lambda d: d.emailadres_kcm),
+    Column("e-mailadres KCM", lambda d: d.emailadres_kcm_getoond),
     Column("aangemaakt", lambda d: _local(d.aangemaakt)),
     Column("gewijzigd", lambda d: _local(d.gewijzigd)),
     Column("aantal bronnen", lambda d: len(d.bronnen.all())),
@@ -78,9 +80,11 @@ COLUMNS = (
 HEADERS = [column.header for column in COLUMNS]
 
 
-def export_rows(queryset: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Iterator[list]:
-    """The values of every selected record, one list per row, in the queryset's order."""
+def export_rows(queryset: QuerySet, *, role: str | None, chunk_size: int = CHUNK_SIZE) -> Iterator[list]:
+    """The values of every selected record as ``role`` may see them, one list per row, in the
+    queryset's order."""
     bronnen = Prefetch("bronnen", queryset=Bron.objects.only("contactmomentdetails_id", "soort", "titel"))
+    queryset = queryset.annotate(emailadres_kcm_getoond=privacy.expression(role, "emailadres_kcm"))
     for details in queryset.prefetch_related(bronnen).iterator(chunk_size=chunk_size):
         yield [column.value(details) for column in COLUMNS]
 

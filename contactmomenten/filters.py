@@ -2,8 +2,10 @@
 
 The list of /api/v1, the statistieken and the admin export all filter through this class, so
 what an analyst filtered means the same everywhere. It knows nothing of views or requests:
-callers pass a QueryDict and get a queryset (or form errors). Rules that depend on who asks
-(``RESTRICTED_FILTERS``) are declared here and enforced by the caller.
+callers pass a QueryDict and get a queryset (or form errors). Who may filter on a personal
+field is decided by ``contactmomenten.privacy``: ``PRIVACY_FILTERS`` names those filters, so a
+view can refuse them up front (``privacy_filters_refused``), and the filters themselves only
+match what the requesting role sees (``self.request``; no request means no personal filter).
 """
 
 import re
@@ -17,22 +19,25 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import extend_schema_field
 
-from contactmomenten.constants import Rol
+from contactmomenten import privacy
+from contactmomenten.constants import STABLE_ORDER
 from contactmomenten.models import GESPREKSDUUR, Bron, ContactmomentDetails
+from contactmomenten.roles import user_role
 
 # Date-only filter values mean the start of that day here, whatever the server's TIME_ZONE.
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
-# Filters only some roles may use: per-employee lookups are for beheerders only.
-RESTRICTED_FILTERS = {"emailadresKcm": frozenset({Rol.BEHEERDER})}
+# Filters on personal fields (wire name -> model field): usable as far as the role sees them.
+PRIVACY_FILTERS = {"emailadresKcm": "emailadres_kcm"}
 
 # An unencoded '+' of a UTC offset arrives as a space: "2024-03-01T10:00:00 01:00".
 _SPACE_OFFSET = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
 
 
-def restricted_filters_used(params, role: str | None) -> list[str]:
-    """The names of restricted filters in ``params`` that ``role`` may not use."""
-    return [name for name, roles in RESTRICTED_FILTERS.items() if name in params and role not in roles]
+def privacy_filters_refused(params, role: str | None) -> list[str]:
+    """The names of filters on personal fields in ``params`` that ``role`` may not use."""
+    used = (name for name in PRIVACY_FILTERS if name in params)
+    return [name for name in used if not privacy.may_query(role, PRIVACY_FILTERS[name])]
 
 
 def datum_of_datumtijd(value: str) -> datetime | None:
@@ -108,7 +113,7 @@ class ContactmomentDetailsOrderingFilter(django_filters.OrderingFilter):
         # Empty items ("ordering=,,") are skipped, as django-filter's own OrderingFilter does.
         ordering = [self.get_ordering_value(param) for param in value or [] if param]
         if not ordering:
-            return qs.order_by("-startdatum", "-id")
+            return qs.order_by(*STABLE_ORDER)
         if any(field.lstrip("-") == "duur" for field in ordering):
             qs = qs.annotate(duur=GESPREKSDUUR)
         tie_breaker = "-id" if ordering[-1].startswith("-") else "id"
@@ -179,12 +184,12 @@ class ContactmomentDetailsFilterSet(django_filters.FilterSet):
         ),
     )
     emailadresKcm = django_filters.CharFilter(
-        field_name="emailadres_kcm",
-        lookup_expr="iexact",
+        method="filter_emailadres_kcm",
         label="e-mailadres KCM",
         help_text=(
-            "E-mailadres van de klantcontactmedewerker (niet hoofdlettergevoelig). Alleen voor de "
-            "rol beheerder; andere rollen krijgen 403."
+            "E-mailadres van de klantcontactmedewerker (niet hoofdlettergevoelig), zoals uw rol het "
+            "ziet: beheerders het adres; analisten alleen als EMAILADRES_KCM_VOOR_ANALIST 'tonen' "
+            "is, of het pseudoniem bij 'pseudoniem'; anders 403."
         ),
     )
     ordering = ContactmomentDetailsOrderingFilter(
@@ -213,6 +218,10 @@ class ContactmomentDetailsFilterSet(django_filters.FilterSet):
     class Meta:
         model = ContactmomentDetails
         fields = []
+
+    def filter_emailadres_kcm(self, queryset, name, value: str):
+        role = user_role(getattr(self.request, "user", None))
+        return privacy.queryset_filter(queryset, role, PRIVACY_FILTERS[name], value)
 
     def filter_bron_soort(self, queryset, name, value: str):
         # EXISTS instead of a join: one row per record, no DISTINCT needed.

@@ -4,12 +4,14 @@ The groups are created by a data migration and brought back in line after every
 ``migrate`` (post_migrate), so a permission added here, or a model added later, reaches
 every installation without manual clicking. A group holds exactly the permissions listed
 here: extra permissions given by hand are removed on the next migrate. Give a user a role
-with ``manage.py assign_role USERNAME --role beheerder|analist|kcm``.
+with ``manage.py assign_role USERNAME --role beheerder|analist|kcm``; an OIDC login sets it
+from the identity provider's claims (``user_rights_replace``).
 
-The API maps the same groups to roles (``contactmomenten.api.permissions``).
+``ROLE_GROUP`` is the one map between roles and groups; ``user_role`` gives any user or API
+client its role (the API's permissions, the admin and ``contactmomenten.privacy`` use it).
 """
 
-from contactmomenten.constants import GROUP_ANALIST, GROUP_BEHEERDER, GROUP_KCM
+from contactmomenten.constants import GROUP_ANALIST, GROUP_BEHEERDER, GROUP_KCM, Rol
 
 APP_LABEL = "contactmomenten"
 EXPORT_PERMISSION = f"{APP_LABEL}.export_contactmomentdetails"
@@ -75,7 +77,32 @@ def role_groups_post_migrate(sender, app_config=None, using="default", apps=None
     role_groups_sync(apps, using=using)
 
 
-ROLE_GROUP = {"beheerder": GROUP_BEHEERDER, "analist": GROUP_ANALIST, "kcm": GROUP_KCM}
+# Role -> group, in order of precedence (a user in two role groups, or with several role
+# claims at an OIDC login, gets the first).
+ROLE_GROUP = {Rol.BEHEERDER: GROUP_BEHEERDER, Rol.ANALIST: GROUP_ANALIST, Rol.KCM: GROUP_KCM}
+# Roles that work in the admin and therefore need staff status.
+ADMIN_ROLES = frozenset({Rol.BEHEERDER, Rol.ANALIST})
+
+
+def user_role(user) -> str | None:
+    """The role of an authenticated user or API client, or None if it has none.
+
+    API clients (Token, JWT) carry their role; superusers are beheerder; other users get the
+    role of their group (cached on the user object for the request).
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    role = getattr(user, "role", None)
+    if role:
+        return role
+    if user.is_superuser:
+        return Rol.BEHEERDER
+    if not user.is_active:
+        return None
+    if not hasattr(user, "_kiss_role_cache"):
+        groups = set(user.groups.values_list("name", flat=True))
+        user._kiss_role_cache = next((r for r, g in ROLE_GROUP.items() if g in groups), None)
+    return user._kiss_role_cache
 
 
 def user_role_assign(user, role: str) -> None:
@@ -88,6 +115,21 @@ def user_role_assign(user, role: str) -> None:
 
     user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUP.values()))
     user.groups.add(Group.objects.get(name=ROLE_GROUP[role]))
-    if role in ("beheerder", "analist") and not user.is_staff:
+    if role in ADMIN_ROLES and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+
+
+def user_rights_replace(user, role: str | None) -> None:
+    """Give ``user`` the rights of ``role`` and no others; ``None`` leaves no rights at all.
+
+    For users whose rights come from the identity provider: only the role group, staff status
+    exactly when the role works in the admin, no superuser flag, no permissions given by hand.
+    """
+    from django.contrib.auth.models import Group
+
+    user.groups.set([Group.objects.get(name=ROLE_GROUP[role])] if role else [])
+    user.user_permissions.clear()
+    user.is_staff = role in ADMIN_ROLES
+    user.is_superuser = False
+    user.save(update_fields=["is_staff", "is_superuser"])

@@ -2,27 +2,26 @@
 values in use of the vocabulary fields (gespreksresultaat, afdeling, kanaal).
 
 Views never build querysets themselves; they call a function here, so the query shape
-(ordering, prefetching, what is counted) is decided in one place and can be tested for its
-number of queries.
+(ordering, prefetching, what is counted, which columns a page row has) is decided in one place
+and can be tested for its number of queries. Pages are keyset pages (``contactmomenten.paging``)
+of plain rows, not model instances: the API faces shape them without DRF field machinery.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
+from contactmomenten import privacy
+from contactmomenten.constants import STABLE_ORDER
 from contactmomenten.models import Bron, ContactmomentDetails
+from contactmomenten.paging import Page, page_fetch
 
 # The vocabularies of free-text fields (afdelingen, resultaten, kanalen) are small and change
 # rarely: their distinct values are read at most once per this many seconds per process.
 VALUES_IN_USE_CACHE_SECONDS = 10 * 60
 VALUES_IN_USE_MAX = 200
 VOCABULARY_FIELDS = ("gespreksresultaat", "verantwoordelijke_afdeling", "kanaal")
-
-# Newest first; the unique id breaks ties on startdatum so that offset pagination never shows
-# a record twice or skips one (served by the index on (startdatum, id)).
-STABLE_ORDER = ("-startdatum", "-id")
 
 
 def _with_bronnen(queryset: QuerySet) -> QuerySet:
@@ -37,29 +36,77 @@ def contactmomentdetails_get(*, contactmoment: str) -> ContactmomentDetails | No
     return _with_bronnen(ContactmomentDetails.objects.filter(contactmoment=contactmoment)).first()
 
 
-@dataclass(frozen=True)
-class RapportagePage:
-    count: int
-    page_count: int
-    results: list[ContactmomentDetails]
+# The columns of a record on a page, for every face (KISS, /api/v1): one fetch, two shapes.
+# Who may see emailadres_kcm is decided by contactmomenten.privacy (see page_expressions).
+PAGE_FIELDS = (
+    "id",
+    "uuid",
+    "contactmoment",
+    "vraag",
+    "specifieke_vraag",
+    "gespreksresultaat",
+    "startdatum",
+    "einddatum",
+    "verantwoordelijke_afdeling",
+    "gespreks_id",
+    "kanaal",
+    "aangemaakt",
+    "gewijzigd",
+)
+
+
+def page_expressions(role: str | None) -> dict:
+    """The computed columns of a page row: ``emailadres`` as ``role`` may see it (in SQL)."""
+    return {"emailadres": privacy.expression(role, "emailadres_kcm")}
+
+
+def _with_page_bronnen(page: Page, using: str) -> Page:
+    """Adds ``bronnen`` (soort, titel, url, in the order consulted) to each row: one query."""
+    bronnen = {row["id"]: [] for row in page.rows}
+    if bronnen:
+        found = (
+            Bron.objects.using(using)
+            .filter(contactmomentdetails_id__in=list(bronnen))
+            .order_by("contactmomentdetails_id", "id")
+            .values_list("contactmomentdetails_id", "soort", "titel", "url")
+        )
+        for details_id, soort, titel, url in found:
+            bronnen[details_id].append({"soort": soort, "titel": titel, "url": url})
+    for row in page.rows:
+        row["bronnen"] = bronnen[row["id"]]
+    return page
+
+
+def contactmomentdetails_page(
+    queryset: QuerySet, *, role: str | None, page: int, page_size: int, cursor: str | None, query_key: str
+) -> Page:
+    """One page of ``queryset`` (ordered, ending with the id) as rows with bronnen: a count
+    (once per walk), the page by keyset and its bronnen; see ``contactmomenten.paging``."""
+    result = page_fetch(
+        queryset,
+        fields=PAGE_FIELDS,
+        expressions=page_expressions(role),
+        page=page,
+        page_size=page_size,
+        cursor=cursor,
+        query_key=query_key,
+    )
+    return _with_page_bronnen(result, queryset.db)
 
 
 def contactmomentdetails_rapportage_page(
-    *, start: datetime, end: datetime, page: int, page_size: int
-) -> RapportagePage:
-    """Page ``page`` (1-based) of the records with ``start <= startdatum <= end``, newest first.
-
-    Two queries for the records (count, one LIMIT/OFFSET page) plus one for their bronnen;
-    a page past the last runs only the count.
-    """
+    *, start: datetime, end: datetime, role: str | None, page: int, page_size: int, cursor: str | None
+) -> Page:
+    """Page ``page`` (1-based) of the records with ``start <= startdatum <= end``, newest first."""
     in_period = ContactmomentDetails.objects.filter(startdatum__gte=start, startdatum__lte=end)
-    count = in_period.count()
-    page_count = -(-count // page_size)
-    offset = (page - 1) * page_size
-    results = []
-    if offset < count:
-        results = list(_with_bronnen(in_period.order_by(*STABLE_ORDER))[offset : offset + page_size])
-    return RapportagePage(count=count, page_count=page_count, results=results)
+    return contactmomentdetails_page(
+        in_period.order_by(*STABLE_ORDER),
+        role=role,
+        page=page,
+        page_size=page_size,
+        cursor=cursor,
+        query_key=f"rapportage|{start.isoformat()}|{end.isoformat()}|{page_size}",
+    )
 
 
 def _values_in_use_key(field_name: str) -> str:

@@ -1,6 +1,7 @@
 """Shared fixtures: API clients per role that send a real Authorization header, JWTs for
 the managementinformatie scheme, and admin users with a role."""
 
+import json
 import time
 
 import jwt
@@ -19,6 +20,21 @@ ROLES = ("kcm", "analist", "beheerder")
 requires_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL (make test uses it when it answers)"
 )
+
+
+class StreamReadingAPIClient(APIClient):
+    """An APIClient that reads a streamed response whole, as an HTTP client would, so tests
+    can call ``response.json()`` on the streamed list endpoints too (``response.body``: the
+    bytes; ``streaming_content`` stays readable once)."""
+
+    def request(self, **kwargs):
+        response = super().request(**kwargs)
+        if response.streaming:
+            response.body = b"".join(response.streaming_content)
+            response.streaming_content = [response.body]
+            if response.get("Content-Type", "").startswith("application/json"):
+                response._json = json.loads(response.body)
+        return response
 
 
 def make_jwt(key: str = JWT_TEST_KEY, algorithm: str = "HS256", lifetime: int = 3600, **claims) -> str:
@@ -43,7 +59,7 @@ def api_client(db, jwt_key):
     """
 
     def make(role: str | None = None) -> APIClient:
-        client = APIClient()
+        client = StreamReadingAPIClient()
         if role == "jwt":
             client.credentials(HTTP_AUTHORIZATION=f"Bearer {make_jwt()}")
         elif role is not None:

@@ -4,10 +4,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from rest_framework.test import APIClient
 
 from contactmomenten.models import ApiToken
 from contactmomenten.services import api_token_hash
+from tests.conftest import StreamReadingAPIClient
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_prints_the_key_alone_on_the_last_line_and_stores_only_its_hash():
 )
 def test_the_printed_key_authenticates_with_its_role(role, put_status, rapportage_status):
     out, _ = create(f"client-{role}", "--role", role)
-    client = APIClient()
+    client = StreamReadingAPIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {out.strip().splitlines()[-1]}")
 
     # Authenticated either way; the role decides between 400 (allowed, empty input) and 403.

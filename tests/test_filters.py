@@ -10,7 +10,7 @@ from django.http import QueryDict
 from contactmomenten.filters import (
     ContactmomentDetailsFilterSet,
     datum_of_datumtijd,
-    restricted_filters_used,
+    privacy_filters_refused,
 )
 from contactmomenten.models import ContactmomentDetails
 from tests.factories import BronFactory, ContactmomentDetailsFactory
@@ -92,7 +92,6 @@ def test_naive_datetime_is_amsterdam_time():
         ("gespreksId", "gespreks_id"),
         ("contactmoment", "contactmoment"),
         ("verantwoordelijkeAfdeling", "verantwoordelijke_afdeling"),
-        ("emailadresKcm", "emailadres_kcm"),
     ],
 )
 def test_exact_text_filters(param, field):
@@ -181,8 +180,21 @@ def test_multiple_orderings_and_unknown_ordering():
     assert "ordering" in errors("ordering=verantwoordelijke_afdeling")
 
 
-def test_emailadres_kcm_is_restricted_to_beheerder():
-    assert restricted_filters_used(QueryDict("emailadresKcm=a@b.nl"), "analist") == ["emailadresKcm"]
-    assert restricted_filters_used(QueryDict("emailadresKcm=a@b.nl"), "kcm") == ["emailadresKcm"]
-    assert restricted_filters_used(QueryDict("emailadresKcm=a@b.nl"), "beheerder") == []
-    assert restricted_filters_used(QueryDict("kanaal=telefoon"), "analist") == []
+def test_emailadres_kcm_filter_only_for_roles_that_see_it():
+    assert privacy_filters_refused(QueryDict("emailadresKcm=a@b.nl"), "analist") == ["emailadresKcm"]
+    assert privacy_filters_refused(QueryDict("emailadresKcm=a@b.nl"), None) == ["emailadresKcm"]
+    assert privacy_filters_refused(QueryDict("emailadresKcm=a@b.nl"), "kcm") == []
+    assert privacy_filters_refused(QueryDict("emailadresKcm=a@b.nl"), "beheerder") == []
+    assert privacy_filters_refused(QueryDict("kanaal=telefoon"), "analist") == []
+
+
+def test_emailadres_kcm_filter_matches_what_the_requesting_role_sees(rf, beheerder_user):
+    wanted = ContactmomentDetailsFactory(emailadres_kcm="Piet@example.nl")
+    ContactmomentDetailsFactory(emailadres_kcm="piet@example.nl.invalid")
+    request = rf.get("/")
+    request.user = beheerder_user
+    query = QueryDict("emailadresKcm=piet@EXAMPLE.nl")
+    with_request = ContactmomentDetailsFilterSet(query, ContactmomentDetails.objects.all(), request=request)
+    assert list(with_request.qs) == [wanted]
+    # Without a request nobody is known to see the field: the filter matches nothing.
+    assert filtered("emailadresKcm=piet@example.nl") == []

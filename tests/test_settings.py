@@ -58,3 +58,16 @@ def test_short_managementinformatie_key_gives_a_warning():
 def test_locale_settings(settings, name, value):
     assert getattr(settings, name) == value
     assert settings.USE_TZ is True
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"EMAILADRES_KCM_VOOR_ANALIST": "soms"}, "must be weglaten, pseudoniem or tonen"),
+        ({"EMAILADRES_KCM_VOOR_ANALIST": "pseudoniem"}, "needs EMAILADRES_KCM_PSEUDONIEM_SLEUTEL"),
+    ],
+)
+def test_privacy_settings_refuse_to_start_when_wrong(env, message):
+    result = _manage("check", DEBUG="true", **env)
+    assert result.returncode != 0
+    assert message in result.stderr

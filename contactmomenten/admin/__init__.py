@@ -17,5 +17,7 @@ admin.site.site_title = "KISS contactmomentdetails"
 admin.site.index_title = "Beheer"
 admin.site.site_url = None
 admin.site.enable_nav_sidebar = False
+# The login page offers "Inloggen met je organisatieaccount" when OIDC is on.
+admin.site.login_template = "contactmomenten/login.html"
 
 __all__ = ["ApiTokenAdmin", "ContactmomentDetailsAdmin", "ExportLogAdmin"]

@@ -3,7 +3,9 @@ correct, and the history page that shows every change (bronnen included).
 
 What a user may do follows the Django permissions of the role groups
 (``contactmomenten.roles``): an Analist only views and exports, a Beheerder also changes and
-deletes. The list stays fast at millions of rows; see ``contactmomenten.admin.changelist``.
+deletes. What a role sees of personal fields follows ``contactmomenten.privacy``
+(``contactmomenten.admin.privacy``). The list stays fast at millions of rows; see
+``contactmomenten.admin.changelist``.
 """
 
 from itertools import pairwise
@@ -24,6 +26,7 @@ from contactmomenten.admin.changelist import (
 from contactmomenten.admin.exports import ExportAdminMixin
 from contactmomenten.admin.gesprek import GesprekAdminMixin, format_duur
 from contactmomenten.admin.history import HistoryAdminMixin
+from contactmomenten.admin.privacy import PrivacyAdminMixin
 from contactmomenten.history import history_bronnen_update
 from contactmomenten.models import GESPREKSDUUR, Bron, ContactmomentDetails
 
@@ -48,7 +51,9 @@ def _bronnen_aantal():
 
 
 @admin.register(ContactmomentDetails)
-class ContactmomentDetailsAdmin(ExportAdminMixin, GesprekAdminMixin, HistoryAdminMixin, SimpleHistoryAdmin):
+class ContactmomentDetailsAdmin(
+    PrivacyAdminMixin, ExportAdminMixin, GesprekAdminMixin, HistoryAdminMixin, SimpleHistoryAdmin
+):
     # Columns chosen to fit 1400 px: short dates, long vraag clamped to three lines (the full
     # text on hover), gespreksIds cut off with an ellipsis (contactmomenten/admin.css).
     list_display = (

@@ -18,7 +18,7 @@ from django.urls import path, reverse
 
 from contactmomenten.exports import FORMATS, csv_stream, export_filename, export_rows, xlsx_write
 from contactmomenten.models import ExportLog
-from contactmomenten.roles import EXPORT_PERMISSION
+from contactmomenten.roles import EXPORT_PERMISSION, user_role
 
 # Spool XLSX files up to this size in memory, larger ones go to disk.
 XLSX_SPOOL_BYTES = 8 * 1024 * 1024
@@ -88,7 +88,7 @@ class ExportAdminMixin:
             selectie=selectie,
         )
         filename = export_filename(queryset, spec["extension"])
-        rows = _counted(export_rows(queryset), log)
+        rows = _counted(export_rows(queryset, role=user_role(request.user)), log)
         if formaat == "xlsx":
             # FileResponse closes the file when the response is done.
             target = tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES)  # noqa: SIM115

@@ -30,7 +30,10 @@ def history_value_display(value) -> str:
     return value
 
 
-class _DutchContextHelper(HistoricalRecordContextHelper):
+class DutchHistoryContextHelper(HistoricalRecordContextHelper):
+    """simple_history's old -> new lines with values written by ``history_value_display``.
+    The admin's helper (``contactmomenten.admin.privacy``) builds on this one."""
+
     def prepare_delta_change_value(self, change, value):
         return history_value_display(super().prepare_delta_change_value(change, value))
 
@@ -40,9 +43,6 @@ class HistoryAdminMixin:
 
     object_history_list_template = f"{TEMPLATES}/object_history_list.html"
     object_history_form_template = f"{TEMPLATES}/object_history_form.html"
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return _DutchContextHelper(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         version = get_object_or_404(self.model.history.model, id=object_id, history_id=version_id)

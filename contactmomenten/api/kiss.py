@@ -34,9 +34,12 @@ from contactmomenten.api.kiss_serializers import (
     KissProblemSerializer,
     KissRapportagePageSerializer,
 )
+from contactmomenten.api.pages import kiss_record, page_response
 from contactmomenten.api.parsers import JSONParser
 from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES
 from contactmomenten.constants import Rol
+from contactmomenten.paging import InvalidCursor
+from contactmomenten.roles import user_role
 from contactmomenten.selectors import contactmomentdetails_get, contactmomentdetails_rapportage_page
 from contactmomenten.services import contactmomentdetails_upsert
 
@@ -141,7 +144,7 @@ class ReadContactmomentDetails(KissAPIView):
         if details is None:
             # Upstream answers NotFound(); the frontend treats 404 as "no details".
             return Response({"title": "Geen contactmomentdetails gevonden.", "status": 404}, status=404)
-        return Response(KissContactmomentDetailsSerializer(details).data)
+        return Response(KissContactmomentDetailsSerializer(details, context={"request": request}).data)
 
 
 class ContactmomentDetailsToevoegen(KissAPIView):
@@ -224,6 +227,14 @@ class ContactmomentDetailsRapportageOverzicht(KissAPIView):
                 description=f"Aantal per pagina, 1 t/m {MAX_PAGE_SIZE} (standaard).",
             ),
             OpenApiParameter("page", OpenApiTypes.INT, description="Paginanummer, vanaf 1 (standaard 1)."),
+            OpenApiParameter(
+                "cursor",
+                OpenApiTypes.STR,
+                description=(
+                    "Alleen uit de `next`-link: laat de volgende pagina verder lezen waar de vorige "
+                    "ophield (even snel op elke diepte). Zonder cursor geldt `page`."
+                ),
+            ),
         ],
         responses={
             200: KissRapportagePageSerializer,
@@ -247,29 +258,40 @@ class ContactmomentDetailsRapportageOverzicht(KissAPIView):
         if page is None or page < 1:
             return _plain_text(MESSAGE_PAGINANUMMER, 400)
 
-        result = contactmomentdetails_rapportage_page(start=start, end=end, page=page, page_size=page_size)
-        if result.count and page > result.page_count:
+        # A cursor only speeds up a walk (contactmomenten.paging); one that does not fit is
+        # ignored, as upstream ignores unknown parameters.
+        cursor = query_param(request, "cursor")
+        role = user_role(request.user)
+        try:
+            result = contactmomentdetails_rapportage_page(
+                start=start, end=end, role=role, page=page, page_size=page_size, cursor=cursor
+            )
+        except InvalidCursor:
+            result = contactmomentdetails_rapportage_page(
+                start=start, end=end, role=role, page=page, page_size=page_size, cursor=None
+            )
+        page_count = -(-result.count // page_size)
+        if result.count and page > page_count:
             return Response(
                 {
-                    "title": (
-                        f"Ongeldige pagina. Totaal aantal pagina's gaat tot maximaal {result.page_count}."
-                    ),
+                    "title": f"Ongeldige pagina. Totaal aantal pagina's gaat tot maximaal {page_count}.",
                     "instance": f"urn:uuid:{uuid.uuid4()}",
                 },
                 status=404,
             )
 
-        def page_url(number: int) -> str:
-            # Upstream: scheme://host/path plus from, to, pageSize and page; request.scheme follows
-            # X-Forwarded-Proto when USE_X_FORWARDED_PROTO is on.
-            query = urlencode({"from": raw_from, "to": raw_to, "pageSize": page_size, "page": number})
-            return f"{request.build_absolute_uri(request.path)}?{query}"
+        def page_url(number: int, cursor: str | None = None) -> str:
+            # Upstream: scheme://host/path plus from, to, pageSize and page (first, in this
+            # order); request.scheme follows X-Forwarded-Proto when USE_X_FORWARDED_PROTO is on.
+            # Our cursor comes last.
+            query = {"from": raw_from, "to": raw_to, "pageSize": page_size, "page": number}
+            if cursor:
+                query["cursor"] = cursor
+            return f"{request.build_absolute_uri(request.path)}?{urlencode(query)}"
 
-        return Response(
-            {
-                "count": result.count,
-                "next": page_url(page + 1) if page * page_size < result.count else None,
-                "previous": page_url(page - 1) if page > 1 else None,
-                "results": KissContactmomentDetailsSerializer(result.results, many=True).data,
-            }
-        )
+        header = {
+            "count": result.count,
+            "next": page_url(page + 1, result.next_cursor) if page * page_size < result.count else None,
+            "previous": page_url(page - 1) if page > 1 else None,
+        }
+        return page_response(header, result.rows, kiss_record)

@@ -4,14 +4,17 @@ The shapes are fixed by upstream KISS, so they are spelled out here rather than 
 /api/v1: the body ``writeContactmomentDetails`` sends, and the records the two GET endpoints
 return. Upstream stores ``null`` for absent optional strings where we store ``""``; the read
 serializers turn ``""`` back into ``null`` so responses match upstream byte for byte in shape.
+``emailadresKcm`` is shown as ``contactmomenten.privacy`` decides for the requesting role.
 """
 
 from datetime import UTC
 
 from rest_framework import serializers
 
+from contactmomenten import privacy
 from contactmomenten.constants import GESPREKS_ID_PATTERN, MAX_BRONNEN
 from contactmomenten.models import Bron, ContactmomentDetails
+from contactmomenten.roles import user_role
 
 
 def _max_length(model, field: str) -> int:
@@ -140,6 +143,15 @@ class NullIfEmptyCharField(serializers.CharField):
         return value or None
 
 
+class PersonalCharField(NullIfEmptyCharField):
+    """A personal field, shown as ``contactmomenten.privacy`` decides for the requesting role
+    (null when left out, so upstream consumers keep the same JSON shape)."""
+
+    def to_representation(self, value):
+        role = user_role(getattr(self.context.get("request"), "user", None))
+        return super().to_representation(privacy.shown(role, self.source, value))
+
+
 class UtcDateTimeField(serializers.DateTimeField):
     """ISO 8601 in UTC with a numeric offset (``2024-10-01T08:00:00+00:00``), as upstream
     serialises the DateTimeOffset it reads from PostgreSQL (DRF would write 'Z')."""
@@ -168,7 +180,11 @@ class KissContactmomentDetailsSerializer(serializers.Serializer):
     gespreksresultaat = NullIfEmptyCharField(help_text=_help_cmd("gespreksresultaat"))
     vraag = NullIfEmptyCharField(help_text=_help_cmd("vraag"))
     specifiekeVraag = NullIfEmptyCharField(source="specifieke_vraag", help_text=_help_cmd("specifieke_vraag"))
-    emailadresKcm = NullIfEmptyCharField(source="emailadres_kcm", help_text=_help_cmd("emailadres_kcm"))
+    emailadresKcm = PersonalCharField(
+        source="emailadres_kcm",
+        help_text=_help_cmd("emailadres_kcm")
+        + " Voor de rol analist volgens EMAILADRES_KCM_VOOR_ANALIST (standaard null).",
+    )
     verantwoordelijkeAfdeling = NullIfEmptyCharField(
         source="verantwoordelijke_afdeling", help_text=_help_cmd("verantwoordelijke_afdeling")
     )

@@ -1,36 +1,21 @@
-"""Roles decide what a client may do; one place maps every kind of user to a role.
+"""Permissions of the APIs: which roles may call which method of a view.
 
-Token and JWT clients carry their role. Session users get theirs from their Django groups
-(superusers are beheerder). ``HasRole`` is the default permission of every API view; a view
-narrows it with ``allowed_roles`` (all methods) or ``roles_by_method``.
+A request's role comes from ``contactmomenten.roles.user_role`` (token and JWT clients carry
+theirs, session users get it from their Django group). ``HasRole`` is the default permission
+of every API view; a view narrows it with ``allowed_roles`` (all methods) or
+``roles_by_method``.
 """
 
 from django.conf import settings
 from rest_framework.permissions import BasePermission
 
-from contactmomenten.constants import GROUP_ANALIST, GROUP_BEHEERDER, GROUP_KCM, Rol
+from contactmomenten.constants import Rol
+from contactmomenten.roles import user_role
 
 READ_ROLES = frozenset({Rol.KCM, Rol.ANALIST, Rol.BEHEERDER})
 WRITE_ROLES = frozenset({Rol.KCM, Rol.BEHEERDER})
 
-_GROUP_ROLES = ((GROUP_BEHEERDER, Rol.BEHEERDER), (GROUP_ANALIST, Rol.ANALIST), (GROUP_KCM, Rol.KCM))
-
-
-def user_role(user) -> str | None:
-    """The role of an authenticated user or API client, or None if it has none."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    role = getattr(user, "role", None)
-    if role:
-        return role
-    if user.is_superuser:
-        return Rol.BEHEERDER
-    if not user.is_active:
-        return None
-    if not hasattr(user, "_kiss_role_cache"):
-        groups = set(user.groups.values_list("name", flat=True))
-        user._kiss_role_cache = next((r for g, r in _GROUP_ROLES if g in groups), None)
-    return user._kiss_role_cache
+__all__ = ["READ_ROLES", "WRITE_ROLES", "DocsAccess", "HasRole", "request_role", "user_role"]
 
 
 def request_role(request) -> str | None:

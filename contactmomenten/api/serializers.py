@@ -2,7 +2,8 @@
 
 Wire names are camelCase and declared here with ``source=``; descriptions come from the
 model's Dutch ``help_text``. Serializers validate and shape only: writes (the record and
-its bronnen in one transaction) are done by ``contactmomenten.services``.
+its bronnen in one transaction) are done by ``contactmomenten.services``. What the requesting
+role sees of personal fields is decided by ``contactmomenten.privacy``.
 """
 
 from datetime import UTC
@@ -12,8 +13,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from contactmomenten import privacy
 from contactmomenten.constants import MAX_BRONNEN
 from contactmomenten.models import Bron, ContactmomentDetails
+from contactmomenten.roles import user_role
 
 EINDDATUM_VOOR_STARTDATUM = "De einddatum mag niet voor de startdatum liggen."
 
@@ -51,6 +54,10 @@ class BronSerializer(serializers.ModelSerializer):
                 {name: [self.fields[name].error_messages["required"]] for name in missing}, code="required"
             )
         return value
+
+
+# Wire name -> model field of the fields whose visibility depends on the role.
+PERSONAL_FIELDS = {"emailadresKcm": "emailadres_kcm"}
 
 
 class ContactmomentDetailsSerializer(serializers.ModelSerializer):
@@ -107,13 +114,23 @@ class ContactmomentDetailsSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "verantwoordelijkeAfdeling": {"source": "verantwoordelijke_afdeling"},
             "gespreksId": {"source": "gespreks_id"},
-            "emailadresKcm": {"source": "emailadres_kcm"},
+            # null when the reader's role may not see it (contactmomenten.privacy); null in a
+            # write means empty, as for the other optional text fields.
+            "emailadresKcm": {"source": "emailadres_kcm", "allow_null": True},
         }
 
     def build_field(self, field_name, info, model_class, nested_depth):
         # camelCase wire names map to snake_case model fields through extra_kwargs' source.
         source = self.Meta.extra_kwargs.get(field_name, {}).get("source")
         return super().build_field(source or field_name, info, model_class, nested_depth)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        role = user_role(getattr(request, "user", None))
+        for name, field in PERSONAL_FIELDS.items():
+            data[name] = privacy.shown(role, field, data[name])
+        return data
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_gespreksduur(self, obj) -> int | None:

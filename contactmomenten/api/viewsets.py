@@ -2,20 +2,27 @@
 
 A thin ModelViewSet: the FilterSet decides which records, the serializer validates and
 shapes, ``contactmomenten.services`` writes a record and its bronnen in one transaction.
-Only JSON in and out; every error is problem+json (``contactmomenten.api.exceptions``).
+Only JSON in and out; every error is problem+json (``contactmomenten.api.exceptions``); an
+unknown query parameter is a 400 (``contactmomenten.api.query_params``). What a role sees and
+may list is decided by ``contactmomenten.privacy``.
 """
 
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import exceptions, viewsets
 from rest_framework.renderers import JSONRenderer
 
+from contactmomenten import privacy
+from contactmomenten.api.authentication import ApiClient
+from contactmomenten.api.pages import v1_record_maker
 from contactmomenten.api.pagination import ContactmomentDetailsPagination
 from contactmomenten.api.parsers import JSONParser
 from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES, request_role
+from contactmomenten.api.query_params import StrictQueryParamsMixin
 from contactmomenten.api.schema import problem_responses
 from contactmomenten.api.serializers import ContactmomentDetailsSerializer
 from contactmomenten.constants import Rol
-from contactmomenten.filters import ContactmomentDetailsFilterSet, restricted_filters_used
+from contactmomenten.filters import ContactmomentDetailsFilterSet, privacy_filters_refused
 from contactmomenten.models import ContactmomentDetails
 from contactmomenten.services import (
     DETAIL_FIELDS,
@@ -24,6 +31,7 @@ from contactmomenten.services import (
 )
 
 TAG = "contactmomentdetails"
+DETAIL_ROUTE = "v1-contactmomentdetails-detail"
 ROLLEN = (
     "Lezen mogen de rollen kcm, analist en beheerder; aanmaken en wijzigen kcm en beheerder; "
     "verwijderen alleen beheerder."
@@ -58,7 +66,9 @@ REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, requ
         description=(
             "Een pagina contactmomentdetails, standaard de nieuwste eerst (-startdatum). Filters "
             "combineer je met EN. Een filterwaarde van het verkeerde type geeft 400, geen lege "
-            f"lijst. {ROLLEN} Het filter emailadresKcm is alleen voor beheerders."
+            f"lijst. {ROLLEN} De rol kcm vraagt alleen één gesprek op (filter contactmoment of "
+            "gespreksId), anders 403. Wat een analist van emailadresKcm ziet en filtert, bepaalt "
+            "EMAILADRES_KCM_VOOR_ANALIST (standaard: weggelaten, null)."
         ),
         responses={
             200: ContactmomentDetailsSerializer(many=True),
@@ -79,7 +89,7 @@ REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, requ
         tags=[TAG],
         summary="Contactmomentdetails opvragen",
         description=f"Eén contactmomentdetails op UUID. {ROLLEN}",
-        responses={200: ContactmomentDetailsSerializer, **problem_responses(401, 403, 404, 406, 500)},
+        responses={200: ContactmomentDetailsSerializer, **problem_responses(400, 401, 403, 404, 406, 500)},
     ),
     update=extend_schema(
         tags=[TAG],
@@ -111,10 +121,10 @@ REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, requ
         summary="Contactmomentdetails verwijderen",
         description=f"Verwijdert het record met zijn bronnen. {ROLLEN}",
         # 409: a write of the same record adds a bron while it is being deleted.
-        responses={204: None, **problem_responses(401, 403, 404, 406, 409, 500)},
+        responses={204: None, **problem_responses(400, 401, 403, 404, 406, 409, 500)},
     ),
 )
-class ContactmomentDetailsViewSet(viewsets.ModelViewSet):
+class ContactmomentDetailsViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
     serializer_class = ContactmomentDetailsSerializer
     filterset_class = ContactmomentDetailsFilterSet
     pagination_class = ContactmomentDetailsPagination
@@ -130,24 +140,45 @@ class ContactmomentDetailsViewSet(viewsets.ModelViewSet):
     }
 
     def get_queryset(self):
-        # One query for the page, one for all its bronnen: never one per record.
+        if self.action == "list":
+            return ContactmomentDetails.objects.all()  # rows, bronnen: selectors.contactmomentdetails_page
         return ContactmomentDetails.objects.prefetch_related("bronnen")
 
+    def list(self, request, *args, **kwargs):
+        # Keyset pages of plain rows, streamed (contactmomenten.api.pagination and .pages);
+        # the serializer stays the documented shape and serves the single-record views.
+        queryset = self.filter_queryset(self.get_queryset())
+        placeholder = "00000000-0000-0000-0000-000000000000"
+        detail_url = request.build_absolute_uri(reverse(DETAIL_ROUTE, kwargs={"uuid": placeholder}))
+        return self.paginator.page_response(
+            queryset, request, request_role(request), v1_record_maker(detail_url, placeholder)
+        )
+
     def filter_queryset(self, queryset):
-        forbidden = restricted_filters_used(self.request.query_params, request_role(self.request))
+        role = request_role(self.request)
+        forbidden = privacy_filters_refused(self.request.query_params, role)
         if forbidden:
-            raise exceptions.PermissionDenied(
-                f"Filteren op {', '.join(forbidden)} mag alleen met de rol beheerder."
-            )
+            raise exceptions.PermissionDenied(f"Filteren op {', '.join(forbidden)} mag niet met uw rol.")
+        if self.action == "list":
+            refusal = privacy.list_refusal(role, self.request.query_params)
+            if refusal:
+                raise exceptions.PermissionDenied(refusal)
         return super().filter_queryset(queryset)
 
-    def perform_create(self, serializer):
+    def _written_data(self, serializer) -> dict:
         data = dict(serializer.validated_data)
+        if request_role(self.request) == Rol.KCM and not isinstance(self.request.user, ApiClient):
+            # A KCM logged in: the record names that KCM, whatever the body says (as the KISS PUT).
+            data["emailadres_kcm"] = self.request.user.email
+        return data
+
+    def perform_create(self, serializer):
+        data = self._written_data(serializer)
         bronnen = data.pop("bronnen", [])
         serializer.instance = contactmomentdetails_create(data=data, bronnen=bronnen)
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
+        data = self._written_data(serializer)
         bronnen = data.pop("bronnen", None)
         if not serializer.partial:
             # PUT replaces the whole representation: what is left out becomes empty.

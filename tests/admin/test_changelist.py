@@ -8,10 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from contactmomenten.admin.changelist import EstimatedCountPaginator
 from contactmomenten.models import ContactmomentDetails
 from tests.admin.helpers import CHANGELIST_URL
-from tests.conftest import requires_postgres
 from tests.factories import ContactmomentDetailsFactory
 
 pytestmark = pytest.mark.django_db

@@ -34,7 +34,7 @@ def analyze():
 
 
 def paginator_text(response) -> str:
-    return " ".join(response.text.split("<p class=\"paginator\">")[1].split("</p>")[0].split())
+    return " ".join(response.text.split('<p class="paginator">')[1].split("</p>")[0].split())
 
 
 def test_counts_are_written_the_dutch_way_and_estimates_say_ca():

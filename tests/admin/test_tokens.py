@@ -5,9 +5,9 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
-from rest_framework.test import APIClient
 
 from contactmomenten.models import ApiToken
+from tests.conftest import StreamReadingAPIClient
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ LIST_URL = "/admin/contactmomenten/apitoken/"
 
 
 def rapportage(key):
-    client = APIClient()
+    client = StreamReadingAPIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client.get(
         "/api/contactmomentendetails", {"from": "2024-01-01T00:00:00Z", "to": "2024-12-31T00:00:00Z"}

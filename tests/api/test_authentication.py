@@ -10,11 +10,10 @@ import time
 import pytest
 from django.core import checks
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from contactmomenten.models import ApiToken
 from contactmomenten.services import api_token_create, api_token_hash, api_token_revoke
-from tests.conftest import JWT_TEST_KEY, make_jwt
+from tests.conftest import JWT_TEST_KEY, StreamReadingAPIClient, make_jwt
 
 URL = "/api/contactmomentendetails"
 PERIOD = {"from": "2024-10-01T00:00:00Z", "to": "2024-10-31T23:59:59Z"}
@@ -28,7 +27,7 @@ pytestmark = [
 
 
 def call(authorization: str | None):
-    client = APIClient()
+    client = StreamReadingAPIClient()
     if authorization is not None:
         client.credentials(HTTP_AUTHORIZATION=authorization)
     return client.get(URL, PERIOD)

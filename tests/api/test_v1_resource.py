@@ -195,7 +195,8 @@ def test_bronnen_keep_their_order(api_client):
 
 # Role matrix: expected status per role for each method (jwt = managementinformatie = analist).
 ROLE_MATRIX = [
-    ("get_list", {"kcm": 200, "analist": 200, "beheerder": 200, "jwt": 200, None: 401}),
+    # kcm lists one conversation only (see test_privacy.py); without a filter: 403.
+    ("get_list", {"kcm": 403, "analist": 200, "beheerder": 200, "jwt": 200, None: 401}),
     ("get_detail", {"kcm": 200, "analist": 200, "beheerder": 200, "jwt": 200, None: 401}),
     ("post", {"kcm": 201, "analist": 403, "beheerder": 201, "jwt": 403, None: 401}),
     ("put", {"kcm": 200, "analist": 403, "beheerder": 200, "jwt": 403, None: 401}),

@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contactmomenten", "0004_api_token_help_text"),
+        ("contactmomenten", "0006_oidc_identity"),
     ]
 
     operations = [

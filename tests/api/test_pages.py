@@ -1,0 +1,75 @@
+"""The streamed page bodies (contactmomenten.api.pages) are byte for byte what DRF's
+serializers and JSONRenderer write for the same records: microseconds, empty strings, U+2028,
+bronnen in order, a moment before 1937 (Amsterdam Mean Time), and emailadresKcm as
+contactmomenten.privacy shows it to each role."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIRequestFactory
+
+from contactmomenten.api.authentication import ApiClient
+from contactmomenten.api.kiss_serializers import KissContactmomentDetailsSerializer
+from contactmomenten.api.serializers import ContactmomentDetailsSerializer
+from contactmomenten.models import ContactmomentDetails
+from tests.factories import BronFactory, ContactmomentDetailsFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records():
+    start = datetime(2024, 10, 1, 8, 0, 0, 123456, tzinfo=UTC)
+    ContactmomentDetailsFactory(
+        startdatum=start,
+        einddatum=start + timedelta(minutes=7, microseconds=1),
+        specifieke_vraag='Regel\u2028scheiding en \u2029 alinea, "quotes", é en \n',
+        vraag="",
+        kanaal="",
+        gespreks_id="",
+        emailadres_kcm="",
+    )
+    old = datetime(1930, 5, 1, 9, 0, tzinfo=UTC)
+    BronFactory.create_batch(
+        3, contactmomentdetails=ContactmomentDetailsFactory(startdatum=old, einddatum=old)
+    )
+    ContactmomentDetailsFactory(startdatum=datetime(2024, 3, 31, 0, 59, 59, tzinfo=UTC), bronnen=1)
+    return list(ContactmomentDetails.objects.prefetch_related("bronnen"))
+
+
+def drf_json(data) -> bytes:
+    return JSONRenderer().render(data)
+
+
+def serializer_context(role: str) -> dict:
+    request = APIRequestFactory().get("/api/v1/contactmomentdetails")
+    request.user = ApiClient(name="test", role=role)
+    return {"request": request}
+
+
+# Who sees emailadresKcm how (contactmomenten.privacy): the fast path must agree.
+ROLES_AND_MODES = [
+    ("beheerder", "weglaten"),
+    ("analist", "weglaten"),
+    ("analist", "pseudoniem"),
+    ("analist", "tonen"),
+]
+
+
+@pytest.mark.parametrize(("role", "mode"), ROLES_AND_MODES)
+def test_kiss_page_bytes_equal_the_serializer(api_client, settings, records, role, mode):
+    settings.EMAILADRES_KCM_VOOR_ANALIST = mode
+    response = api_client(role).get(
+        "/api/contactmomentendetails", {"from": "1900-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
+    )
+    results = KissContactmomentDetailsSerializer(records, many=True, context=serializer_context(role)).data
+    assert response.body == drf_json({"count": 3, "next": None, "previous": None, "results": results})
+
+
+@pytest.mark.parametrize(("role", "mode"), ROLES_AND_MODES)
+def test_v1_page_bytes_equal_the_serializer(api_client, settings, records, role, mode):
+    settings.EMAILADRES_KCM_VOOR_ANALIST = mode
+    response = api_client(role).get("/api/v1/contactmomentdetails")
+    results = ContactmomentDetailsSerializer(records, many=True, context=serializer_context(role)).data
+    assert response.body == drf_json({"count": 3, "next": None, "previous": None, "results": results})

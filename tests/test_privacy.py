@@ -1,0 +1,231 @@
+"""The privacy policy on every read path: what each role sees of emailadresKcm under each
+value of EMAILADRES_KCM_VOOR_ANALIST, the kcm role's list scope, and who may filter on it.
+
+One table: every read path (admin change form, history page and list search; CSV and XLSX
+export; /api/v1 list and detail; KISS GET; KISS management endpoint) x role x setting. Each
+reader returns what the response shows of the address: the address, its pseudonym, or None.
+"""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from contactmomenten import privacy
+from contactmomenten.models import ContactmomentDetails
+from tests.admin.helpers import CHANGELIST_URL, change_url
+from tests.factories import ContactmomentDetailsFactory
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = "jan.jansen@gemeente.example.nl"
+OLD_EMAIL = "oud.adres@gemeente.example.nl"
+SLEUTEL = "een-geheime-pseudoniemsleutel-van-minstens-32-tekens"
+V1 = "/api/v1/contactmomentdetails"
+SETTINGS = (privacy.WEGLATEN, privacy.PSEUDONIEM, privacy.TONEN)
+
+
+@pytest.fixture
+def policy(settings):
+    def apply(mode):
+        settings.EMAILADRES_KCM_VOOR_ANALIST = mode
+        settings.EMAILADRES_KCM_PSEUDONIEM_SLEUTEL = SLEUTEL
+
+    return apply
+
+
+@pytest.fixture
+def record():
+    details = ContactmomentDetailsFactory(emailadres_kcm=OLD_EMAIL, gespreks_id="gesprek-1")
+    details.emailadres_kcm = EMAIL  # a change, so the history page has an old -> new line
+    details.save()
+    return details
+
+
+def _seen(text: str) -> str | None:
+    """Which form of the address a response body shows."""
+    if EMAIL in text:
+        return EMAIL
+    pseudonym = privacy.pseudonym(EMAIL)
+    return pseudonym if pseudonym in text else None
+
+
+def _admin(admin_client_for, role):
+    return admin_client_for({"analist": "analist", "beheerder": "beheerder"}[role])
+
+
+def read_admin_form(clients, role, record):
+    return _seen(_admin(clients["admin"], role).get(change_url(record)).content.decode())
+
+
+def read_admin_history(clients, role, record):
+    text = _admin(clients["admin"], role).get(f"{change_url(record)[: -len('change/')]}history/").content
+    assert OLD_EMAIL not in text.decode() or _seen(text.decode()) == EMAIL
+    return _seen(text.decode())
+
+
+def read_admin_search(clients, role, record):
+    """The list searched for the address: found means the address is searchable (so seen)."""
+    response = _admin(clients["admin"], role).get(CHANGELIST_URL, {"q": EMAIL})
+    found = response.context["cl"].result_count == 1
+    pseudonym = privacy.pseudonym(EMAIL)
+    by_pseudonym = _admin(clients["admin"], role).get(CHANGELIST_URL, {"q": pseudonym})
+    if by_pseudonym.context["cl"].result_count == 1:
+        assert not found
+        return pseudonym
+    return EMAIL if found else None
+
+
+def read_export_csv(clients, role, record):
+    response = _admin(clients["admin"], role).get(f"{CHANGELIST_URL}export/csv/")
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(content))
+    return row["e-mailadres KCM"] or None
+
+
+def read_export_xlsx(clients, role, record):
+    response = _admin(clients["admin"], role).get(f"{CHANGELIST_URL}export/xlsx/")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, row = list(sheet.iter_rows(values_only=True))
+    return row[header.index("e-mailadres KCM")]
+
+
+def read_v1_list(clients, role, record):
+    response = clients["api"](role).get(V1, {"gespreksId": "gesprek-1"})
+    assert response.status_code == 200, response.json()
+    return response.json()["results"][0]["emailadresKcm"]
+
+
+def read_v1_detail(clients, role, record):
+    return clients["api"](role).get(f"{V1}/{record.uuid}").json()["emailadresKcm"]
+
+
+def read_kiss_get(clients, role, record):
+    return (
+        clients["api"](role)
+        .get("/api/contactmomentdetails", {"id": record.contactmoment})
+        .json()["emailadresKcm"]
+    )
+
+
+def read_kiss_rapportage(clients, role, record):
+    query = {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
+    response = clients["api"](role).get("/api/contactmomentendetails", query)
+    return response.json()["results"][0]["emailadresKcm"]
+
+
+# Read path -> (reader, the roles that may use it). "jwt" is the management client (analist).
+READ_PATHS = {
+    "admin_form": (read_admin_form, ("analist", "beheerder")),
+    "admin_history": (read_admin_history, ("analist", "beheerder")),
+    "admin_search": (read_admin_search, ("analist", "beheerder")),
+    "export_csv": (read_export_csv, ("analist", "beheerder")),
+    "export_xlsx": (read_export_xlsx, ("analist", "beheerder")),
+    "v1_list": (read_v1_list, ("kcm", "analist", "beheerder", "jwt")),
+    "v1_detail": (read_v1_detail, ("kcm", "analist", "beheerder", "jwt")),
+    "kiss_get": (read_kiss_get, ("kcm", "analist", "beheerder", "jwt")),
+    "kiss_rapportage": (read_kiss_rapportage, ("analist", "beheerder", "jwt")),
+}
+CASES = [(path, role) for path, (_, roles) in READ_PATHS.items() for role in roles]
+
+
+def expected(role: str, mode: str) -> str | None:
+    if role in ("kcm", "beheerder") or mode == privacy.TONEN:
+        return EMAIL
+    return privacy.pseudonym(EMAIL) if mode == privacy.PSEUDONIEM else None
+
+
+@pytest.mark.parametrize("mode", SETTINGS)
+@pytest.mark.parametrize(("path", "role"), CASES, ids=[f"{p}-{r}" for p, r in CASES])
+def test_every_read_path_shows_emailadres_kcm_as_the_policy_says(
+    path, role, mode, policy, record, api_client, admin_client_for
+):
+    policy(mode)
+    reader, _ = READ_PATHS[path]
+    clients = {"api": api_client, "admin": admin_client_for}
+    assert reader(clients, role, record) == expected(role, mode)
+
+
+def test_pseudonym_is_stable_keyed_case_blind_and_the_same_in_sql_and_python(policy):
+    policy(privacy.PSEUDONIEM)
+    ContactmomentDetailsFactory(emailadres_kcm="Jan.Jansen@Gemeente.example.nl")
+    ContactmomentDetailsFactory(emailadres_kcm="")
+    in_sql = list(
+        ContactmomentDetails.objects.order_by("id")
+        .annotate(getoond=privacy.expression("analist", "emailadres_kcm"))
+        .values_list("getoond", flat=True)
+    )
+    assert in_sql == [privacy.pseudonym(EMAIL), ""]
+    assert in_sql[0].endswith("@pseudoniem.invalid")
+    assert len(in_sql[0]) == 16 + len("@pseudoniem.invalid")
+    assert privacy.pseudonym(EMAIL) == privacy.pseudonym(EMAIL)
+    policy(privacy.PSEUDONIEM)
+    from django.conf import settings
+
+    settings.EMAILADRES_KCM_PSEUDONIEM_SLEUTEL = SLEUTEL + "-anders"
+    assert privacy.pseudonym(EMAIL) != in_sql[0]
+
+
+def test_analist_filters_on_the_pseudonym_never_on_the_address(policy, record, api_client):
+    policy(privacy.PSEUDONIEM)
+    client = api_client("analist")
+    by_pseudonym = client.get(V1, {"emailadresKcm": privacy.pseudonym(EMAIL).upper()})
+    assert [r["uuid"] for r in by_pseudonym.json()["results"]] == [str(record.uuid)]
+    assert client.get(V1, {"emailadresKcm": EMAIL}).json()["count"] == 0
+
+
+def test_analist_filter_on_emailadres_kcm_is_403_when_left_out(policy, record, api_client):
+    policy(privacy.WEGLATEN)
+    response = api_client("analist").get(V1, {"emailadresKcm": EMAIL})
+    assert response.status_code == 403
+    assert "emailadresKcm" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({}, 403),
+        ({"kanaal": "telefoon"}, 403),
+        ({"gespreksId": "gesprek-1"}, 200),
+        ({"contactmoment": "x"}, 200),
+    ],
+)
+def test_kcm_lists_only_one_conversation(api_client, record, query, status):
+    response = api_client("kcm").get(V1, query)
+    assert response.status_code == status
+    if status == 403:
+        assert "één gesprek" in response.json()["detail"]
+
+
+def _v1_body(**fields):
+    return {
+        "contactmoment": "https://openklant.example.nl/klantcontacten/sessie-1",
+        "startdatum": "2026-03-02T09:30:00+01:00",
+        "einddatum": "2026-03-02T09:37:00+01:00",
+        "emailadresKcm": "iemand-anders@example.nl",
+        **fields,
+    }
+
+
+def test_kcm_session_user_writes_store_the_users_own_email(client, kcm_user):
+    client.force_login(kcm_user)
+    created = client.post(V1, _v1_body(), content_type="application/json")
+    assert created.status_code == 201, created.json()
+    url = f"{V1}/{created.json()['uuid']}"
+    patched = client.patch(url, {"emailadresKcm": "nog-iemand@example.nl"}, content_type="application/json")
+    assert patched.status_code == 200
+    assert ContactmomentDetails.objects.get().emailadres_kcm == kcm_user.email
+
+
+def test_token_client_may_send_emailadres_kcm(api_client):
+    response = api_client("kcm").post(V1, _v1_body(), format="json")
+    assert response.status_code == 201
+    assert ContactmomentDetails.objects.get().emailadres_kcm == "iemand-anders@example.nl"
+
+
+def test_beheerder_session_user_may_correct_emailadres_kcm(client, beheerder_user):
+    client.force_login(beheerder_user)
+    response = client.post(V1, _v1_body(), content_type="application/json")
+    assert response.status_code == 201
+    assert ContactmomentDetails.objects.get().emailadres_kcm == "iemand-anders@example.nl"
