@@ -299,8 +299,8 @@ class ExportLog(models.Model):
     )
 
     class Meta:
-        verbose_name = "export"
-        verbose_name_plural = "exportlog"
+        verbose_name = "exportregel"
+        verbose_name_plural = "exportregels"
         ordering = ["-moment"]
 
     def __str__(self):
