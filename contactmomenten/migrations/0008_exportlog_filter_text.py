@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contactmomenten", "0006_oidc_identity"),
+        ("contactmomenten", "0007_exportlog_verbose_names"),
     ]
 
     operations = [
