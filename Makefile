@@ -8,7 +8,7 @@ PORT   ?= 8000
 # PostgreSQL that `make test` uses when DATABASE_URL is not set and it answers.
 TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run serve manage test lint install install-dev clean
+.PHONY: bench run serve manage test lint install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,3 +83,7 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+
+## bench: the issue-10 table of ratios (bench/run.py; ARGS="--count 10000000" for more rows)
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py $(ARGS)

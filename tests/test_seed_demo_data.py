@@ -1,11 +1,14 @@
-"""``seed_demo_data`` makes valid, realistic records for demos and benchmarks."""
+"""``seed_demo_data`` makes valid, realistic records for demos and benchmarks, spread over a
+period, each with its initial "+" history row (bronnen included)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
+from contactmomenten.history import bronnen_snapshot
 from contactmomenten.models import Bron, ContactmomentDetails
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +24,91 @@ def test_seed_demo_data_creates_the_requested_number_of_valid_records():
         local = timezone.localtime(details.startdatum)
         assert local.weekday() < 5
         assert 8 <= local.hour < 18
+        if details.bronnen.exists():
+            assert details.vraag == details.bronnen.first().titel
     # several questions per conversation share a gespreksId
     ids = list(ContactmomentDetails.objects.values_list("gespreks_id", flat=True))
     assert len(set(ids)) < len(ids)
     assert ContactmomentDetails.objects.values("verantwoordelijke_afdeling").distinct().count() > 3
 
 
-def test_seed_demo_data_refuses_a_count_below_one():
-    with pytest.raises(CommandError):
-        call_command("seed_demo_data", count=0)
+def test_records_spread_over_the_weekdays_of_van_to_tot_in_office_hours():
+    call_command("seed_demo_data", count=600, seed=2, van="2026-03-23", tot="2026-04-03")  # DST on 29 March
+
+    days = {
+        timezone.localdate(start)
+        for start in ContactmomentDetails.objects.values_list("startdatum", flat=True)
+    }
+    assert min(days) >= date(2026, 3, 23) and max(days) <= date(2026, 4, 3)
+    assert len(days) == 10  # every weekday, no weekend
+    hours = {
+        timezone.localtime(s).hour for s in ContactmomentDetails.objects.values_list("startdatum", flat=True)
+    }
+    assert min(hours) == 8 and max(hours) <= 17
+
+
+def test_default_period_is_the_year_up_to_today():
+    call_command("seed_demo_data", count=300, seed=3)
+
+    today = timezone.localdate()
+    starts = ContactmomentDetails.objects.values_list("startdatum", flat=True)
+    assert all(today - timedelta(days=366) <= timezone.localdate(s) <= today for s in starts)
+    assert (max(starts) - min(starts)).days > 200
+
+
+def test_every_record_gets_its_initial_history_row_with_its_bronnen():
+    call_command("seed_demo_data", count=200, seed=4)
+
+    history = ContactmomentDetails.history.model.objects.all()
+    assert history.count() == 200
+    assert set(history.values_list("history_type", flat=True)) == {"+"}
+    for details in ContactmomentDetails.objects.prefetch_related("bronnen")[:50]:
+        row = history.get(id=details.pk)
+        assert row.history_bronnen == bronnen_snapshot(details.bronnen.all())
+        assert (row.contactmoment, row.vraag, row.startdatum) == (
+            details.contactmoment,
+            details.vraag,
+            details.startdatum,
+        )
+
+
+def test_without_history_writes_no_history_rows():
+    call_command("seed_demo_data", count=50, seed=5, zonder_historie=True)
+
+    assert ContactmomentDetails.objects.count() == 50
+    assert not ContactmomentDetails.history.model.objects.exists()
+
+
+def indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        return {
+            c
+            for table in ("contactmomenten_contactmomentdetails", "contactmomenten_bron")
+            for c, info in connection.introspection.get_constraints(cursor, table).items()
+            if info["index"]
+        }
+
+
+def test_seeding_an_empty_table_keeps_every_index_and_a_second_seed_adds_to_it():
+    before = indexes()
+
+    call_command("seed_demo_data", count=100, seed=6)
+    call_command("seed_demo_data", count=100, seed=7)
+
+    assert indexes() == before
+    assert ContactmomentDetails.objects.count() == 200
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"count": 0}, "--count moet minimaal 1 zijn"),
+        ({"van": "2026-13-01"}, "Ongeldige datum"),
+        ({"van": "2026-05-02", "tot": "2026-05-01"}, "--tot mag niet voor --van liggen"),
+        ({"van": "2026-05-02", "tot": "2026-05-03"}, "geen werkdag"),
+    ],
+)
+def test_bad_options_are_refused_in_dutch(options, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("seed_demo_data", **options)
+    assert not ContactmomentDetails.objects.exists()
