@@ -21,6 +21,13 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# The real OpenID provider of the OIDC login tests (node + the npm package oidc-provider,
+# pinned by its package-lock.json); npm ci again only when the lock file changes.
+OIDC_PROVIDER := tests/oidc/provider
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package-lock.json
+	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
@@ -39,7 +46,7 @@ serve: $(VENV)/.runtime
 	  --timeout $${GUNICORN_TIMEOUT:-120} --forwarded-allow-ips ""
 
 ## test: lint, migration and schema checks, then the whole test suite
-test: $(VENV)/.dev
+test: $(VENV)/.dev $(OIDC_PROVIDER)/node_modules/.installed
 	@set -e; \
 	export SECRET_KEY="$${SECRET_KEY:-insecure-key-for-tests-only}" SECURE_SSL_REDIRECT=false; \
 	if [ -z "$${DATABASE_URL:-}" ]; then \

@@ -19,3 +19,38 @@ def check_managementinformatie_key(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security)
+def check_oidc(app_configs, **kwargs):
+    """OIDC settings that cannot work, or that would not do what they say."""
+    if not settings.OIDC_AUTHORITY:
+        if settings.OIDC_ONLY:
+            return [
+                checks.Warning(
+                    "OIDC_ONLY=true has no effect without OIDC_AUTHORITY: local login stays on.",
+                    hint="Set OIDC_AUTHORITY (and OIDC_CLIENT_ID, OIDC_CLIENT_SECRET) or drop OIDC_ONLY.",
+                    id="contactmomenten.W002",
+                )
+            ]
+        return []
+    errors = [
+        checks.Error(
+            f"OIDC_AUTHORITY is set but {name} is empty: the OIDC login cannot work.",
+            hint="Set it to the value of the client registered at the identity provider.",
+            id="contactmomenten.E001",
+        )
+        for name, value in (
+            ("OIDC_CLIENT_ID", settings.OIDC_RP_CLIENT_ID),
+            ("OIDC_CLIENT_SECRET", settings.OIDC_RP_CLIENT_SECRET),
+        )
+        if not value
+    ]
+    if not settings.OIDC_AUTHORITY.startswith("https://") and not settings.DEBUG:
+        errors.append(
+            checks.Warning(
+                "OIDC_AUTHORITY does not use https: tokens and the client secret would travel in the clear.",
+                id="contactmomenten.W003",
+            )
+        )
+    return errors

@@ -1,5 +1,6 @@
 """Data model of kiss-details: one ContactmomentDetails per question a KCM handled, its
-consulted bronnen, and the API tokens of the clients that read and write them.
+consulted bronnen, the API tokens of the clients that read and write them, the export log,
+and the link between a user and their identity at the OIDC provider.
 
 The database itself enforces what must always hold (unique contactmoment, einddatum not
 before startdatum, bronnen deleted with their record); the Dutch ``verbose_name`` and
@@ -299,3 +300,30 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.username}: {self.formaat} ({timezone.localtime(self.moment):%d-%m-%Y %H:%M})"
+
+
+class OidcIdentity(models.Model):
+    """The identity provider's subject of a user: an OIDC login finds its user by ``sub``
+    (stable at the provider), never by e-mail address, which can change or be reused."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="oidc_identity",
+        verbose_name="gebruiker",
+        help_text="De gebruiker die met deze identiteit inlogt.",
+    )
+    sub = models.CharField(
+        "sub",
+        max_length=255,
+        unique=True,
+        help_text="De sub-claim van de identity provider: de vaste identificatie van de gebruiker daar.",
+    )
+    created_at = models.DateTimeField("aangemaakt", default=timezone.now, help_text="Eerste OIDC-login.")
+
+    class Meta:
+        verbose_name = "OIDC-identiteit"
+        verbose_name_plural = "OIDC-identiteiten"
+
+    def __str__(self):
+        return self.sub

@@ -4,7 +4,8 @@ The groups are created by a data migration and brought back in line after every
 ``migrate`` (post_migrate), so a permission added here, or a model added later, reaches
 every installation without manual clicking. A group holds exactly the permissions listed
 here: extra permissions given by hand are removed on the next migrate. Give a user a role
-with ``manage.py assign_role USERNAME --role beheerder|analist|kcm``.
+with ``manage.py assign_role USERNAME --role beheerder|analist|kcm``; an OIDC login sets it
+from the identity provider's claims (``user_rights_replace``).
 
 ``ROLE_GROUP`` is the one map between roles and groups; ``user_role`` gives any user or API
 client its role (the API's permissions, the admin and ``contactmomenten.privacy`` use it).
@@ -76,8 +77,11 @@ def role_groups_post_migrate(sender, app_config=None, using="default", apps=None
     role_groups_sync(apps, using=using)
 
 
-# Role -> group, in order of precedence (a user in two role groups gets the first).
+# Role -> group, in order of precedence (a user in two role groups, or with several role
+# claims at an OIDC login, gets the first).
 ROLE_GROUP = {Rol.BEHEERDER: GROUP_BEHEERDER, Rol.ANALIST: GROUP_ANALIST, Rol.KCM: GROUP_KCM}
+# Roles that work in the admin and therefore need staff status.
+ADMIN_ROLES = frozenset({Rol.BEHEERDER, Rol.ANALIST})
 
 
 def user_role(user) -> str | None:
@@ -111,6 +115,21 @@ def user_role_assign(user, role: str) -> None:
 
     user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUP.values()))
     user.groups.add(Group.objects.get(name=ROLE_GROUP[role]))
-    if role in ("beheerder", "analist") and not user.is_staff:
+    if role in ADMIN_ROLES and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+
+
+def user_rights_replace(user, role: str | None) -> None:
+    """Give ``user`` the rights of ``role`` and no others; ``None`` leaves no rights at all.
+
+    For users whose rights come from the identity provider: only the role group, staff status
+    exactly when the role works in the admin, no superuser flag, no permissions given by hand.
+    """
+    from django.contrib.auth.models import Group
+
+    user.groups.set([Group.objects.get(name=ROLE_GROUP[role])] if role else [])
+    user.user_permissions.clear()
+    user.is_staff = role in ADMIN_ROLES
+    user.is_superuser = False
+    user.save(update_fields=["is_staff", "is_superuser"])

@@ -95,6 +95,14 @@ DATABASE_ROUTERS = ["contactmomenten.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Login: OpenID Connect (contactmomenten.oidc) when OIDC_AUTHORITY is set, local passwords
+# otherwise. With OIDC on, a local password works for a superuser only (break-glass access),
+# and not at all with OIDC_ONLY. The backends decide per request, so nothing else branches.
+AUTHENTICATION_BACKENDS = [
+    "contactmomenten.oidc.backends.OidcBackend",
+    "contactmomenten.oidc.backends.LocalPasswordBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -191,6 +199,28 @@ MANAGEMENTINFORMATIE_API_KEY = env.str("MANAGEMENTINFORMATIE_API_KEY", default="
 MANAGEMENTINFORMATIE_JWT_LEEWAY = env.int("MANAGEMENTINFORMATIE_JWT_LEEWAY", default=300)
 # Longest accepted token lifetime exp - iat, in seconds (default 24 hours).
 MANAGEMENTINFORMATIE_JWT_MAX_LIFETIME = env.int("MANAGEMENTINFORMATIE_JWT_MAX_LIFETIME", default=24 * 60 * 60)
+
+# OpenID Connect login (README "Inloggen met OIDC"), with mozilla-django-oidc. The endpoints
+# come from the provider's discovery document under OIDC_AUTHORITY; empty: OIDC is off.
+OIDC_AUTHORITY = env.str("OIDC_AUTHORITY", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+# Where the roles are in the claims (a dotted path walks nested objects) and their values.
+OIDC_ROLE_CLAIM = env.str("OIDC_ROLE_CLAIM", default="roles")
+OIDC_BEHEERDER_ROLE = env.str("OIDC_BEHEERDER_ROLE", default="Beheerder")
+OIDC_ANALIST_ROLE = env.str("OIDC_ANALIST_ROLE", default="Analist")
+OIDC_KLANTCONTACTMEDEWERKER_ROLE = env.str(
+    "OIDC_KLANTCONTACTMEDEWERKER_ROLE", default="Klantcontactmedewerker"
+)
+OIDC_ONLY = env.bool("OIDC_ONLY", default=False)
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TOKEN_USE_BASIC_AUTH = True  # client_secret_basic, the default method of the spec
+OIDC_STORE_ID_TOKEN = True  # sent as id_token_hint at logout (RP-initiated logout)
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+LOGIN_REDIRECT_URL = "/admin/"
 
 # Privacy (AVG), see contactmomenten.privacy and the README section "Privacy (AVG)".
 # What the analist role sees of emailadresKcm: weglaten (default) | pseudoniem | tonen.
