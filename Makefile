@@ -8,7 +8,7 @@ PORT   ?= 8000
 # PostgreSQL that `make test` uses when DATABASE_URL is not set and it answers.
 TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run serve test lint install install-dev clean
+.PHONY: run serve manage test lint install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,19 +31,29 @@ $(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package-lock.json
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
-## run: development server (DEBUG on) with API + admin on 127.0.0.1:$PORT
-run: $(VENV)/.runtime
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py ensure_admin
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+# Local development settings for manage.py (DEBUG on, a generated key); git ignores the file.
+.env:
+	@printf '# Written by make run for local development; not for production. Git ignores it.\nDEBUG=true\nSECRET_KEY=%s\n' \
+	  "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env (DEBUG=true, a generated SECRET_KEY) for manage.py and make manage."
+
+## run: development server (DEBUG on, settings from .env) with API + admin on 127.0.0.1:$PORT
+# CONN_MAX_AGE=0: runserver starts a thread per connection; kept connections would pile up.
+run: $(VENV)/.runtime .env
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py ensure_admin
+	CONN_MAX_AGE=0 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## serve: production-style server (gunicorn, DEBUG off: needs SECRET_KEY) on 127.0.0.1:$PORT
 serve: $(VENV)/.runtime
+	@if [ -z "$${SECRET_KEY:-}" ]; then echo "make serve: SECRET_KEY is not set (see README, make serve)." >&2; exit 1; fi
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn kiss_details.wsgi --bind 127.0.0.1:$(PORT) \
-	  --workers $${WEB_CONCURRENCY:-2} --worker-class gthread --threads $${GUNICORN_THREADS:-4} \
-	  --timeout $${GUNICORN_TIMEOUT:-120} --forwarded-allow-ips ""
+	CONN_MAX_AGE=$${CONN_MAX_AGE:-60} $(BIN)/gunicorn --config kiss_details/gunicorn.conf.py kiss_details.wsgi
+
+## manage: a management command, e.g. make manage ARGS="assign_role jan --role analist"
+manage: $(VENV)/.runtime .env
+	$(BIN)/python manage.py $(ARGS)
 
 ## test: lint, migration and schema checks, then the whole test suite
 test: $(VENV)/.dev $(OIDC_PROVIDER)/node_modules/.installed

@@ -5,9 +5,11 @@ environment through one helper (``env``, django-environ); the README lists each 
 Nothing here branches on "am I in CI": tests and CI set the same variables a deployment would.
 """
 
+import logging
 from pathlib import Path
 
 import environ
+import structlog
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,11 +42,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_structlog",
     "contactmomenten",
 ]
 
 MIDDLEWARE = [
+    # /healthz first: probes reach it on any host name, over plain HTTP, without a log line.
+    "contactmomenten.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
+    "contactmomenten.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "contactmomenten.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "kiss_details.urls"
@@ -79,8 +87,16 @@ WSGI_APPLICATION = "kiss_details.wsgi.application"
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# 0: a connection per request, closed after it. The development server runs a thread per
+# connection, so kept connections would pile up past PostgreSQL's max_connections; `make
+# serve` keeps them (CONN_MAX_AGE=60), bounded by its threads (README, "Connections").
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer is a quick 503 (and a failing /healthz), not a hang.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2)
+    )
 # A read replica (e.g. a PostgreSQL streaming standby): the read-only management views read
 # from it (contactmomenten.replica). A test run reads the test database of default on it:
 # a physical replica has every database of its primary, test databases included.
@@ -89,9 +105,17 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         **env.db_url("DATABASE_REPLICA_URL"),
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": DATABASES["default"]["CONN_HEALTH_CHECKS"],
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["contactmomenten.replica.ReplicaRouter"]
+
+# /healthz gives up on a database that accepts connections but does not answer.
+HEALTHZ_STATEMENT_TIMEOUT_MS = env.int("HEALTHZ_STATEMENT_TIMEOUT_MS", default=1500)
+
+# Larger bodies get 413 before anything parses them (contactmomenten.middleware).
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -142,14 +166,51 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Logs: JSON lines on stderr (structlog), one per request from django-structlog with the
+# fields contactmomenten.request_log chooses; never bodies, query values or IP addresses.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+DJANGO_STRUCTLOG_USER_ID_FIELD = None  # request_log logs the client name or user id itself
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG  # one line per request: when it ends
+_LOG_PROCESSORS = [
+    structlog.contextvars.merge_contextvars,
+    structlog.processors.TimeStamper(fmt="iso", utc=True, key="time"),
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+]
+structlog.configure(
+    processors=[
+        structlog.stdlib.filter_by_level,
+        *_LOG_PROCESSORS,
+        structlog.stdlib.PositionalArgumentsFormatter(),
+        structlog.processors.format_exc_info,
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    cache_logger_on_first_use=True,
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "formatters": {
+        "json": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                structlog.processors.JSONRenderer(ensure_ascii=False),
+            ],
+            "foreign_pre_chain": [*_LOG_PROCESSORS, structlog.stdlib.ExtraAdder()],
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # The request line is logged once, by django-structlog: not again by Django (4xx
+        # warnings) or by runserver (whose lines carry the query string).
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "CRITICAL"},
     },
 }
 

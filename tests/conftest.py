@@ -2,6 +2,7 @@
 the managementinformatie scheme, and admin users with a role."""
 
 import json
+import os
 import time
 
 import jwt
@@ -16,6 +17,10 @@ from contactmomenten.services import api_token_create
 
 JWT_TEST_KEY = "een-geheime-sleutel-van-minstens-32-tekens-lang"
 ROLES = ("kcm", "analist", "beheerder")
+
+# The tests and every manage.py they start see the environment the run was given, never the
+# .env that `make run` wrote for the developer (DEBUG=true there).
+os.environ["ENV_FILE"] = ""
 
 requires_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL (make test uses it when it answers)"

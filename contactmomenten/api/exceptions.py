@@ -5,6 +5,11 @@
 them it defers to DRF's own handler. ``page_not_found`` and ``server_error`` are Django's
 handler404/handler500, for URLs no view matches and for errors outside DRF.
 
+A database that is down or refuses a connection is no server error: every path answers 503
+with ``Retry-After`` (``database_unavailable_response``: a Dutch page in the admin,
+problem+json everywhere else), from DRF's handler, ``contactmomenten.middleware`` or
+handler500 (exceptions raised outside a view).
+
 Every problem has ``type``, ``title``, ``status``, ``detail``, ``instance`` and ``code``;
 validation problems add ``invalidParams: [{name, code, reason}]`` with the camelCase wire
 names (nested as ``bronnen.0.url``). Unexpected exceptions are logged with their
@@ -13,11 +18,13 @@ traceback and answered with a generic 500: the traceback never reaches the clien
 
 import json
 import logging
+import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.fields import get_error_detail
@@ -40,14 +47,22 @@ TITLES = {
     405: "Methode niet toegestaan",
     406: "Gevraagd formaat niet beschikbaar",
     409: "Conflict",
+    413: "Body te groot",
     415: "Mediatype niet ondersteund",
     429: "Te veel aanvragen",
     500: "Interne serverfout",
+    503: "Dienst niet beschikbaar",
 }
 VALIDATION_DETAIL = "Een of meer velden of parameters zijn ongeldig; zie invalidParams."
 SERVER_ERROR_DETAIL = "Er ging iets mis bij het verwerken van de aanvraag. De fout is gelogd."
 PARSE_ERROR_DETAIL = "De body is geen geldige JSON."
 NOT_FOUND_DETAIL = "Deze URL bestaat niet in /api/v1."
+DATABASE_UNAVAILABLE_DETAIL = (
+    "De database is tijdelijk niet bereikbaar. Probeer het over enkele seconden opnieuw."
+)
+RETRY_AFTER_SECONDS = 5
+# Down, restarting, or refusing connections ("too many clients"): a 503, never a 500.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 class Conflict(exceptions.APIException):
@@ -114,6 +129,9 @@ def _from_django_validation_error(exc: DjangoValidationError) -> exceptions.Vali
 
 def problem_exception_handler(exc, context):
     request = context.get("request")
+    if request is not None and isinstance(exc, DATABASE_ERRORS):
+        set_rollback()
+        return database_unavailable_response(request)
     if request is None or not is_v1_request(request):
         return exception_handler(exc, context)
 
@@ -172,15 +190,36 @@ def problem_response(request, *, status_code: int, code: str, detail: str) -> Ht
     )
 
 
+def database_unavailable_response(request) -> HttpResponse:
+    logger.warning("Database unavailable on %s %s: %s", request.method, request.path, sys.exception())
+    if request.path.startswith("/admin/"):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    else:
+        response = problem_response(
+            request, status_code=503, code="database_unavailable", detail=DATABASE_UNAVAILABLE_DETAIL
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def not_found(request, *args, **kwargs):
+    """Every URL under /api/v1 that no route matches: problem+json, in DEBUG too (Django's
+    handler404 is skipped there in favour of its HTML debug page)."""
+    return problem_response(request, status_code=404, code="not_found", detail=NOT_FOUND_DETAIL)
+
+
 def page_not_found(request, exception):
     """Django's handler404: problem+json under /api/v1, the normal page elsewhere."""
     if is_v1_request(request):
-        return problem_response(request, status_code=404, code="not_found", detail=NOT_FOUND_DETAIL)
+        return not_found(request)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
-    """Django's handler500 (Django has logged the exception already)."""
+    """Django's handler500 (Django has logged the exception already); called while the
+    exception is being handled, so a database outage outside any view is still a 503."""
+    if isinstance(sys.exception(), DATABASE_ERRORS):
+        return database_unavailable_response(request)
     if is_v1_request(request):
         return problem_response(request, status_code=500, code="server_error", detail=SERVER_ERROR_DETAIL)
     return defaults.server_error(request)

@@ -5,10 +5,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.urls import include, path, reverse
+from django.urls import include, path, re_path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from contactmomenten.api import kiss, viewsets
+from contactmomenten.api.exceptions import not_found
 from contactmomenten.api.permissions import DocsAccess
 
 # Upstream-compatible KISS endpoints (contactmomenten.api.kiss). ASP.NET routing upstream
@@ -63,4 +64,6 @@ v1_urlpatterns = [
 urlpatterns = [
     *kiss_urlpatterns,
     path("api/v1/", include(v1_urlpatterns)),
+    # Last: any other URL under /api/v1 is a problem+json 404, in DEBUG too.
+    re_path(r"^api/v1(?:/.*)?$", not_found),
 ]

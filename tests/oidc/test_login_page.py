@@ -83,7 +83,11 @@ def test_local_logout_without_oidc_session_is_django_s_own(client, db, oidc_on, 
 
 
 def _check(**env):
-    base = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "p" * 20 + "roductie-geheim-0123456789-abcdefghij"}
+    base = {
+        "PATH": "/usr/bin:/bin",
+        "ENV_FILE": "",
+        "SECRET_KEY": "p" * 20 + "roductie-geheim-0123456789-abcdefghij",
+    }
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
