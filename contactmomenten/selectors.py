@@ -1,4 +1,5 @@
-"""All reads of kiss-details: single records and pages of contactmomentdetails.
+"""All reads of kiss-details: single records and pages of contactmomentdetails, and the
+values in use of the vocabulary fields (gespreksresultaat, afdeling, kanaal).
 
 Views never build querysets themselves; they call a function here, so the query shape
 (ordering, prefetching, what is counted, which columns a page row has) is decided in one place
@@ -8,12 +9,19 @@ of plain rows, not model instances: the API faces shape them without DRF field m
 
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from contactmomenten import privacy
 from contactmomenten.constants import STABLE_ORDER
 from contactmomenten.models import Bron, ContactmomentDetails
 from contactmomenten.paging import Page, page_fetch
+
+# The vocabularies of free-text fields (afdelingen, resultaten, kanalen) are small and change
+# rarely: their distinct values are read at most once per this many seconds per process.
+VALUES_IN_USE_CACHE_SECONDS = 10 * 60
+VALUES_IN_USE_MAX = 200
+VOCABULARY_FIELDS = ("gespreksresultaat", "verantwoordelijke_afdeling", "kanaal")
 
 
 def _with_bronnen(queryset: QuerySet) -> QuerySet:
@@ -99,3 +107,33 @@ def contactmomentdetails_rapportage_page(
         cursor=cursor,
         query_key=f"rapportage|{start.isoformat()}|{end.isoformat()}|{page_size}",
     )
+
+
+def _values_in_use_key(field_name: str) -> str:
+    return f"kiss:waarden-in-gebruik:{field_name}"
+
+
+def contactmomentdetails_values_in_use(field_name: str) -> list[str]:
+    """The distinct non-empty values of one vocabulary field, sorted, from a cache.
+
+    ``SELECT DISTINCT`` scans the whole table, so the admin's filter choices and the change
+    form's suggestions read it at most once per ``VALUES_IN_USE_CACHE_SECONDS`` per process.
+    """
+    if field_name not in VOCABULARY_FIELDS:
+        raise ValueError(f"{field_name} is no vocabulary field")
+    key = _values_in_use_key(field_name)
+    values = cache.get(key)
+    if values is None:
+        values = list(
+            ContactmomentDetails.objects.exclude(**{field_name: ""})
+            .order_by(field_name)
+            .values_list(field_name, flat=True)
+            .distinct()[:VALUES_IN_USE_MAX]
+        )
+        cache.set(key, values, VALUES_IN_USE_CACHE_SECONDS)
+    return values
+
+
+def contactmomentdetails_values_in_use_forget(field_name: str) -> None:
+    """Drop the cached values of ``field_name`` (a beheerder just confirmed a new one)."""
+    cache.delete(_values_in_use_key(field_name))

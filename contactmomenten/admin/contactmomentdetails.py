@@ -14,12 +14,18 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.template.defaultfilters import linebreaksbr
+from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from contactmomenten.admin.changelist import EstimatedCountPaginator, cached_values_filter
+from contactmomenten.admin.changelist import (
+    EstimatedCountPaginator,
+    TruthfulChangeList,
+    cached_values_filter,
+)
 from contactmomenten.admin.exports import ExportAdminMixin
 from contactmomenten.admin.gesprek import GesprekAdminMixin, format_duur
+from contactmomenten.admin.history import HistoryAdminMixin
 from contactmomenten.admin.privacy import PrivacyAdminMixin
 from contactmomenten.history import history_bronnen_update
 from contactmomenten.models import GESPREKSDUUR, Bron, ContactmomentDetails
@@ -45,11 +51,15 @@ def _bronnen_aantal():
 
 
 @admin.register(ContactmomentDetails)
-class ContactmomentDetailsAdmin(PrivacyAdminMixin, ExportAdminMixin, GesprekAdminMixin, SimpleHistoryAdmin):
+class ContactmomentDetailsAdmin(
+    PrivacyAdminMixin, ExportAdminMixin, GesprekAdminMixin, HistoryAdminMixin, SimpleHistoryAdmin
+):
+    # Columns chosen to fit 1400 px: short dates, long vraag clamped to three lines (the full
+    # text on hover), gespreksIds cut off with an ellipsis (contactmomenten/admin.css).
     list_display = (
-        "startdatum",
+        "startdatum_display",
         "gespreksduur_display",
-        "vraag",
+        "vraag_display",
         "gespreksresultaat",
         "verantwoordelijke_afdeling",
         "kanaal",
@@ -65,7 +75,7 @@ class ContactmomentDetailsAdmin(PrivacyAdminMixin, ExportAdminMixin, GesprekAdmi
     # Choices come from MIN/MAX, not DISTINCT: see the change_list.html of this model.
     date_hierarchy = "startdatum"
     search_fields = ("vraag", "specifieke_vraag", "gespreks_id", "contactmoment")
-    # Scale: no COUNT(*) of the whole table, no facet counts, an estimated/capped count.
+    # Scale: no COUNT(*) of the whole table, no facet counts, an estimated count above a cap.
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
@@ -90,7 +100,12 @@ class ContactmomentDetailsAdmin(PrivacyAdminMixin, ExportAdminMixin, GesprekAdmi
         ),
         ("Registratie", {"fields": ("aangemaakt", "gewijzigd")}),
     )
-    object_history_list_template = "admin/contactmomenten/contactmomentdetails/object_history_list.html"
+
+    class Media:
+        css = {"all": ("contactmomenten/admin.css",)}
+
+    def get_changelist(self, request, **kwargs):
+        return TruthfulChangeList
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(bronnen_aantal=_bronnen_aantal())
@@ -98,6 +113,14 @@ class ContactmomentDetailsAdmin(PrivacyAdminMixin, ExportAdminMixin, GesprekAdmi
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "export_links": self.export_links(request)}
         return super().changelist_view(request, extra_context=extra_context)
+
+    @admin.display(description="startdatum", ordering="startdatum")
+    def startdatum_display(self, obj):
+        return timezone.localtime(obj.startdatum).strftime("%d-%m-%Y %H:%M")
+
+    @admin.display(description="vraag", ordering="vraag")
+    def vraag_display(self, obj):
+        return format_html('<span class="kiss-lang" title="{}">{}</span>', obj.vraag, obj.vraag)
 
     @admin.display(description="gespreksduur", ordering=GESPREKSDUUR)
     def gespreksduur_display(self, obj):

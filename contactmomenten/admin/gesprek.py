@@ -48,7 +48,12 @@ class GesprekAdminMixin:
     def gesprek_link(self, obj):
         if not obj or not obj.gespreks_id:
             return "-"
-        return format_html('<a href="{}">{}</a>', self.gesprek_url(obj.gespreks_id), obj.gespreks_id)
+        return format_html(
+            '<a class="kiss-afgekapt" href="{}" title="{}">{}</a>',
+            self.gesprek_url(obj.gespreks_id),
+            obj.gespreks_id,
+            obj.gespreks_id,
+        )
 
     gesprek_link.short_description = "gespreksId"
     gesprek_link.admin_order_field = "gespreks_id"

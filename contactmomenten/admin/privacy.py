@@ -7,17 +7,18 @@ its values from the same policy (``contactmomenten.exports``).
 """
 
 from django.contrib import admin
-from simple_history.template_utils import HistoricalRecordContextHelper
 
 from contactmomenten import privacy
+from contactmomenten.admin.history import DutchHistoryContextHelper
 from contactmomenten.roles import user_role
 
 # Personal fields of the form, and the read-only stand-in that shows their pseudonym.
 PERSONAL_FORM_FIELDS = {"emailadres_kcm": "emailadres_kcm_pseudoniem"}
 
 
-class PrivacyHistoryContextHelper(HistoricalRecordContextHelper):
-    """The history page's old -> new lines, as the viewer's role may see them."""
+class PrivacyHistoryContextHelper(DutchHistoryContextHelper):
+    """The history page's old -> new lines, as the viewer's role may see them (in Dutch
+    notation: ``DutchHistoryContextHelper``)."""
 
     def __init__(self, model, historical_record, *, role):
         super().__init__(model, historical_record)

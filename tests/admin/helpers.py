@@ -1,4 +1,8 @@
-"""Helpers for admin tests: URLs and the POST body of the contactmomentdetails change form."""
+"""Helpers for admin tests: URLs, the POST body of the contactmomentdetails change form, and
+a check for English left on a page."""
+
+import re
+from html import unescape
 
 from django.utils import timezone
 
@@ -41,3 +45,50 @@ def form_data(details, bronnen=(), **changes) -> dict:
         if delete:
             data[f"bronnen-{i}-DELETE"] = "on"
     return data | changes
+
+
+# English that Django and django-simple-history show when a translation is missing; none of
+# it may appear on a page a Dutch beheerder or analist sees (also used by the browser tests).
+ENGLISH_WORDS = (
+    "Choose a date",
+    "revert",
+    "Revert",
+    "Comment",
+    "Changed by",
+    "Change reason",
+    "Changes",
+    "Changed",
+    "Created",
+    "Deleted",
+    "None",
+    "View history",
+    "View",
+    "Home",
+    "Django",
+    "View site",
+    "Website bekijken",
+    "History",
+    "entries",
+    "entry",
+    "results",
+    "Show all",
+    "Select all",
+    "Date/time",
+    "Close",
+    "Press the",
+    "doesn't",
+    "Search",
+    "Today",
+    "Now",
+)
+
+
+def english_words(text: str) -> list[str]:
+    """The words of ``ENGLISH_WORDS`` in ``text`` (whole words, case-sensitive)."""
+    return [word for word in ENGLISH_WORDS if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
+
+
+def visible_text(html: str) -> str:
+    """The text of an HTML page a reader sees: no tags, scripts, styles or comments."""
+    html = re.sub(r"(?s)<(script|style)\b.*?</\1>|<!--.*?-->", " ", html)
+    return unescape(re.sub(r"<[^>]+>", " ", html))

@@ -52,10 +52,11 @@ def test_changelist_filters_select_matching_records(admin_client, records, query
 
 def test_startdatum_list_filter_selects_the_chosen_period(admin_client):
     now = timezone.now()
-    today = ContactmomentDetailsFactory(startdatum=now - timedelta(minutes=5), einddatum=now)
-    ContactmomentDetailsFactory(startdatum=now - timedelta(days=40), einddatum=now - timedelta(days=40))
     # The "Vandaag" choice of Django's date filter sends these two parameters.
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    # Today in Amsterdam at any hour the test runs (now - 5 minutes is yesterday at 00:02).
+    today = ContactmomentDetailsFactory(startdatum=start, einddatum=now)
+    ContactmomentDetailsFactory(startdatum=now - timedelta(days=40), einddatum=now - timedelta(days=40))
     response = admin_client.get(
         CHANGELIST,
         {"startdatum__gte": start.isoformat(), "startdatum__lt": (start + timedelta(days=1)).isoformat()},
