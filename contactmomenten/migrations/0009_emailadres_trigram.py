@@ -13,6 +13,6 @@ BACKWARD = ["DROP INDEX IF EXISTS cmd_emailadres_kcm_trgm_idx"]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contactmomenten", "0006_oidc_identity")]
+    dependencies = [("contactmomenten", "0008_exportlog_filter_text")]
 
     operations = [migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD))]
