@@ -146,7 +146,7 @@ def _paused(replica) -> None:
         time.sleep(0.05)
 
 
-def test_reads_and_writes_go_where_they_belong(replica, service, beheerder_user):
+def test_reads_and_writes_go_where_they_belong(replica, service, role_groups, beheerder_user):
     _, key = api_token_create(name="replica-test", role="beheerder")
     api = Http(service, {"Authorization": f"Token {key}"})
     browser = Client()
