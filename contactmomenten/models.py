@@ -276,7 +276,12 @@ class ExportLog(models.Model):
     moment = models.DateTimeField("moment", default=timezone.now, help_text="Begin van de export.")
     formaat = models.CharField("formaat", max_length=20, help_text="csv, csv-puntkomma of xlsx.")
     filter = models.TextField(
-        "filter", blank=True, help_text="Filters, zoekterm en datumselectie van de lijst (querystring)."
+        "filter",
+        blank=True,
+        help_text=(
+            "Filters, zoekterm en datumselectie van de lijst als leesbare tekst, bijvoorbeeld "
+            "'afdeling = Burgerzaken, maand = 2026-10'."
+        ),
     )
     selectie = models.CharField(
         "selectie",

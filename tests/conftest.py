@@ -127,3 +127,17 @@ def admin_client_for(db, user_with_group, django_user_model):
         return client
 
     return make
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """The role groups with their permissions, as the data migration made them: an earlier
+    transactional test's flush recreated the content types under new ids, so the cached ones
+    are stale and the groups may have lost their permissions."""
+    from django.apps import apps as django_apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from contactmomenten.roles import role_groups_sync
+
+    ContentType.objects.clear_cache()
+    role_groups_sync(django_apps)

@@ -1,5 +1,7 @@
 """Export of the filtered list: exactly the rows the filters, search and date hierarchy
-select, as CSV (UTF-8 with BOM, ',' or ';') and XLSX, only for Beheerder and Analist, logged."""
+select, as CSV (UTF-8 with BOM, ',' or ';') and XLSX, only for Beheerder and Analist, logged
+with the filters in Dutch. Runs the export path of the database under test (COPY on
+PostgreSQL); test_exports_copy.py holds both paths to the same bytes."""
 
 import codecs
 import csv
@@ -12,7 +14,8 @@ import pytest
 from django.db.models import Q
 from django.http import StreamingHttpResponse
 
-from contactmomenten.exports import HEADERS, csv_stream, export_filename, export_rows
+from contactmomenten.exports import COLUMNS, export_filename, export_stream
+from contactmomenten.exports.xlsx import CONTENT_TYPE as XLSX_TYPE
 from contactmomenten.models import ContactmomentDetails, ExportLog
 from tests.admin.helpers import CHANGELIST_URL
 from tests.factories import BronFactory, ContactmomentDetailsFactory
@@ -20,6 +23,7 @@ from tests.factories import BronFactory, ContactmomentDetailsFactory
 pytestmark = pytest.mark.django_db
 
 AMS = ZoneInfo("Europe/Amsterdam")
+HEADERS = [column.header for column in COLUMNS]
 EXPORT_URL = f"{CHANGELIST_URL}export/"
 # A filter, a search and a date-hierarchy month, as the list puts them in its querystring.
 LIST_QUERY = {
@@ -98,7 +102,7 @@ def test_csv_columns_hold_every_field_duration_in_seconds_and_flattened_bronnen(
     assert row["contactmoment"] == details.contactmoment
     assert row["gespreksId"] == details.gespreks_id
     assert row["e-mailadres KCM"] == ""  # left out for analists by default (test_privacy.py)
-    assert row["startdatum"] == "2026-01-05 10:00:00"  # local time, as Excel reads it
+    assert row["startdatum (Europe/Amsterdam)"] == "2026-01-05 10:00:00"  # local time, zone in the header
     assert row["gespreksduur (seconden)"] == "125"
     assert row["aantal bronnen"] == "2"
     assert row["bronsoorten"] == "kennisartikel | vac"
@@ -106,9 +110,13 @@ def test_csv_columns_hold_every_field_duration_in_seconds_and_flattened_bronnen(
     assert rows[str(records[1].uuid)]["aantal bronnen"] == "0"
 
 
-def test_semicolon_csv_for_dutch_excel(admin_client_for, records):
+def test_semicolon_csv_for_dutch_excel_has_its_own_file_name(admin_client_for, records):
     response = admin_client_for("beheerder").get(f"{EXPORT_URL}csv-puntkomma/", LIST_QUERY)
 
+    assert (
+        'filename="contactmomentdetails_2026-01-05_2026-01-08_puntkomma.csv"'
+        in (response["Content-Disposition"])
+    )
     content = body(response)
     assert content.splitlines()[0].decode("utf-8-sig").startswith("id;uuid;contactmoment;")
     assert len(parse_csv(content, delimiter=";")) == 4
@@ -120,18 +128,22 @@ def test_xlsx_export_opens_with_openpyxl_and_holds_the_same_rows(admin_client_fo
     response = admin_client_for("analist").get(f"{EXPORT_URL}xlsx/", LIST_QUERY)
 
     assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == XLSX_TYPE
     assert "contactmomentdetails_2026-01-05_2026-01-08.xlsx" in response["Content-Disposition"]
     sheet = openpyxl.load_workbook(io.BytesIO(body(response))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == HEADERS
-    by_uuid = {row[1]: dict(zip(HEADERS, row, strict=True)) for row in rows[1:]}
+    headers = list(rows[0])
+    assert headers[:9] == HEADERS[:9] and headers[10:] == HEADERS[9:]
+    by_uuid = {row[1]: dict(zip(headers, row, strict=True)) for row in rows[1:]}
     assert set(by_uuid) == {str(r.uuid) for r in records}
     first = by_uuid[str(records[0].uuid)]
     assert first["vraag"] == records[0].vraag
-    assert first["startdatum"] == at(5).replace(tzinfo=None)  # local time, no offset
+    assert first["startdatum (Europe/Amsterdam)"] == at(5).replace(tzinfo=None)  # local time, no offset
     assert first["gespreksduur (seconden)"] == 125
+    assert first["gespreksduur (u:mm:ss)"] == timedelta(seconds=125)
     row_number = 2 + [row[1] for row in rows[1:]].index(str(records[0].uuid))
-    assert sheet.cell(row=row_number, column=HEADERS.index("vraag") + 1).data_type == "s"
+    assert sheet.cell(row=row_number, column=headers.index("vraag") + 1).data_type == "s"
 
 
 def test_csv_neutralises_text_that_excel_would_run_as_a_formula(admin_client_for):
@@ -167,18 +179,58 @@ def test_export_action_with_select_all_exports_every_filtered_row(admin_client_f
     )
 
 
-def test_export_is_logged_with_user_filter_and_row_count(admin_client_for, records):
+@pytest.mark.parametrize("formaat", ["csv", "xlsx"])
+def test_export_is_logged_with_user_dutch_filter_text_and_row_count(admin_client_for, records, formaat):
     client = admin_client_for("analist")
 
-    body(client.get(f"{EXPORT_URL}csv/", LIST_QUERY))
+    body(client.get(f"{EXPORT_URL}{formaat}/", {**LIST_QUERY, "o": "2", "p": "1"}))
 
     log = ExportLog.objects.get()
     assert log.user == client.user
     assert log.username == client.user.username
-    assert log.formaat == "csv"
+    assert log.formaat == formaat
     assert log.selectie == "lijst"
-    assert "verantwoordelijke_afdeling=Burgerzaken" in log.filter and "q=paspoort" in log.filter
+    assert log.filter == 'maand = 2026-01, afdeling = Burgerzaken, zoekterm = "paspoort"'
     assert (log.aantal_rijen, log.voltooid) == (4, True)
+
+
+def test_export_log_describes_date_filters_days_no_filter_and_a_selection(admin_client_for, records):
+    client = admin_client_for("beheerder")
+
+    body(
+        client.get(
+            f"{EXPORT_URL}csv/",
+            {"startdatum__year": "2026", "startdatum__month": "1", "startdatum__day": "5"},
+        )
+    )
+    body(client.get(f"{EXPORT_URL}csv/", {"startdatum__gte": "2026-01-01 00:00:00+01:00", "kanaal": "balie"}))
+    body(client.get(f"{EXPORT_URL}csv/"))
+    body(
+        client.post(
+            CHANGELIST_URL, {"action": "export_csv", "_selected_action": [records[0].pk, records[1].pk]}
+        )
+    )
+
+    assert list(ExportLog.objects.order_by("id").values_list("filter", flat=True)) == [
+        "dag = 2026-01-05",
+        "startdatum vanaf = 2026-01-01, kanaal = balie",
+        "geen filters (alle rijen)",
+        "selectie = 2 geselecteerde rijen",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)  # as in production: the cancelled COPY aborts no test transaction
+def test_an_export_cut_off_by_the_client_is_logged_as_not_finished(role_groups, admin_client_for):
+    for day in range(1, 29):
+        record(day, vraag="x" * 900, specifieke_vraag="y" * 3000)
+    response = admin_client_for("analist").get(f"{EXPORT_URL}csv/")
+
+    next(iter(response.streaming_content))
+    response.close()  # what the server does when the client goes away
+
+    log = ExportLog.objects.get()
+    assert log.voltooid is False
+    assert log.aantal_rijen < 28
 
 
 @pytest.mark.parametrize(
@@ -226,16 +278,14 @@ def test_unknown_format_is_404_and_bad_filter_returns_to_the_list_with_a_message
     assert not ExportLog.objects.exists()
 
 
-def test_writers_stream_chunks_and_name_empty_exports():
+def test_streams_name_empty_exports():
     for day in range(1, 4):
         record(day)
     queryset = ContactmomentDetails.objects.order_by("startdatum")
 
-    chunks = list(csv_stream(export_rows(queryset, role="beheerder", chunk_size=2)))
-
-    assert len(chunks) >= 2  # header first, then rows: the response starts at once
-    assert len(parse_csv(b"".join(chunks))) == 3
+    assert len(parse_csv(b"".join(export_stream(queryset, "csv", role="beheerder")))) == 3
     assert export_filename(queryset.none(), "csv") == "contactmomentdetails_leeg.csv"
+    assert export_filename(queryset.none(), "csv-puntkomma") == "contactmomentdetails_leeg_puntkomma.csv"
 
 
 def test_export_log_is_readable_by_beheerders_only_and_read_only(admin_client_for, records):

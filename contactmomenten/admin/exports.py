@@ -5,36 +5,68 @@ same querystring and exports ``ChangeList.get_queryset()``: exactly the rows tha
 filters, the search and the date hierarchy select, on every page. The actions export the
 selected rows, or all filtered rows with "select all". Only users with the
 ``export_contactmomentdetails`` permission (groups Beheerder and Analist, superusers) may
-export, and every export is written to ``ExportLog`` with its row count once it finishes.
+export, and every export is written to ``ExportLog``: its filters as Dutch text, and its row
+count once it finishes. The files stream (``contactmomenten.exports``): nothing is buffered.
 """
 
-import tempfile
+import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path, reverse
 
-from contactmomenten.exports import FORMATS, csv_stream, export_filename, export_rows, xlsx_write
+from contactmomenten.exports import FORMATS, RowCounter, export_filename, export_stream
 from contactmomenten.models import ExportLog
 from contactmomenten.roles import EXPORT_PERMISSION, user_role
 
-# Spool XLSX files up to this size in memory, larger ones go to disk.
-XLSX_SPOOL_BYTES = 8 * 1024 * 1024
+# The changelist's querystring parameters as an analyst reads them in the export log.
+FILTER_LABELS = {
+    "verantwoordelijke_afdeling": "afdeling",
+    "gespreksresultaat": "gespreksresultaat",
+    "kanaal": "kanaal",
+    "startdatum__gte": "startdatum vanaf",
+    "startdatum__lt": "startdatum voor",
+    "q": "zoekterm",
+}
+# Paging and sorting change no row of the export.
+NOT_FILTERS = frozenset({"o", "p", "e", "_changelist_filters"})
+_DATE_HIERARCHY = ("startdatum__year", "startdatum__month", "startdatum__day")
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2}) 00:00:00(\+\d{2}:\d{2})?$")
 
 
-def _counted(rows, log: ExportLog):
-    """Pass rows through, then store how many went out and whether the export finished."""
-    count = 0
+def export_filter_text(params, *, selected: int | None = None) -> str:
+    """The filters of a changelist querystring in Dutch, e.g. "afdeling = Burgerzaken,
+    maand = 2026-10"; ``selected`` rows of an action come first."""
+    parts = [f"selectie = {selected} geselecteerde rijen"] if selected is not None else []
+    year, month, day = (params.get(name) for name in _DATE_HIERARCHY)
+    if year and month and day:
+        parts.append(f"dag = {year}-{month.zfill(2)}-{day.zfill(2)}")
+    elif year and month:
+        parts.append(f"maand = {year}-{month.zfill(2)}")
+    elif year:
+        parts.append(f"jaar = {year}")
+    for name, values in params.lists():
+        if name in NOT_FILTERS or name in _DATE_HIERARCHY:
+            continue
+        for value in values:
+            if name == "q":
+                value = f'"{value}"'
+            elif name.startswith("startdatum__"):
+                value = _MIDNIGHT.sub(r"\1", value)
+            parts.append(f"{FILTER_LABELS.get(name, name)} = {value}")
+    return ", ".join(parts) or "geen filters (alle rijen)"
+
+
+def _logged(chunks, log: ExportLog, counter: RowCounter):
+    """Pass the file through, then store how many rows went out and whether it finished."""
     completed = False
     try:
-        for row in rows:
-            count += 1
-            yield row
+        yield from chunks
         completed = True
     finally:
-        ExportLog.objects.filter(pk=log.pk).update(aantal_rijen=count, voltooid=completed)
+        ExportLog.objects.filter(pk=log.pk).update(aantal_rijen=counter.rows, voltooid=completed)
 
 
 class ExportAdminMixin:
@@ -59,7 +91,7 @@ class ExportAdminMixin:
             return []
         name = f"admin:{self.opts.app_label}_{self.opts.model_name}_export"
         return [
-            {"url": reverse(name, args=[formaat]), "label": f"Exporteer lijst ({spec['label']})"}
+            {"url": reverse(name, args=[formaat]), "label": f"Exporteer lijst ({spec.label})"}
             for formaat, spec in FORMATS.items()
         ]
 
@@ -78,37 +110,30 @@ class ExportAdminMixin:
             )
         return self.export_response(request, queryset, formaat, selectie="lijst")
 
-    def export_response(self, request, queryset, formaat: str, *, selectie: str):
-        spec = FORMATS[formaat]
+    def export_response(self, request, queryset, formaat: str, *, selectie: str, selected: int | None = None):
         log = ExportLog.objects.create(
             user=request.user,
             username=request.user.get_username(),
             formaat=formaat,
-            filter=request.GET.urlencode(),
+            filter=export_filter_text(request.GET, selected=selected),
             selectie=selectie,
         )
-        filename = export_filename(queryset, spec["extension"])
-        rows = _counted(export_rows(queryset, role=user_role(request.user)), log)
-        if formaat == "xlsx":
-            # FileResponse closes the file when the response is done.
-            target = tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES)  # noqa: SIM115
-            xlsx_write(rows, target)
-            target.seek(0)
-            return FileResponse(
-                target,
-                as_attachment=True,
-                filename=filename,
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
+        filename = export_filename(queryset, formaat)
+        counter = RowCounter()
+        stream = export_stream(queryset, formaat, counter=counter, role=user_role(request.user))
         response = StreamingHttpResponse(
-            csv_stream(rows, delimiter=spec["delimiter"]), content_type="text/csv; charset=utf-8"
+            _logged(stream, log, counter), content_type=FORMATS[formaat].content_type
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
     def _export_action(self, request, queryset, formaat):
-        selectie = "actie (alle rijen)" if request.POST.get("select_across") == "1" else "actie (selectie)"
-        return self.export_response(request, queryset, formaat, selectie=selectie)
+        if request.POST.get("select_across") == "1":
+            return self.export_response(request, queryset, formaat, selectie="actie (alle rijen)")
+        selected = len(request.POST.getlist("_selected_action"))
+        return self.export_response(
+            request, queryset, formaat, selectie="actie (selectie)", selected=selected
+        )
 
     @admin.action(description="Exporteer als CSV", permissions=["export"])
     def export_csv(self, request, queryset):

@@ -17,12 +17,8 @@ import shutil
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings as django_settings
-from django.contrib.contenttypes.models import ContentType
 from django.test import Client
-
-from contactmomenten.roles import role_groups_sync
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 1400, "height": 900}
@@ -78,15 +74,6 @@ def insecure_cookies(settings):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_SSL_REDIRECT = False
-
-
-@pytest.fixture
-def role_groups(transactional_db):
-    """The role groups with their permissions, as the data migration made them: an earlier
-    transactional test's flush recreated the content types under new ids, so the cached ones
-    are stale and the groups may have lost their permissions."""
-    ContentType.objects.clear_cache()
-    role_groups_sync(django_apps)
 
 
 @pytest.fixture
