@@ -42,7 +42,9 @@ def test_known_value_saves_at_once(admin_client_for):
     ContactmomentDetailsFactory(kanaal="balie")
     details = ContactmomentDetailsFactory(kanaal="chat")
 
-    response = admin_client_for("beheerder").post(change_url(details), form_data(details, kanaal="balie"))
+    response = admin_client_for("beheerder").post(
+        change_url(details), form_data(details, confirm_new=False, kanaal="balie")
+    )
 
     assert response.status_code == 302
     details.refresh_from_db()
@@ -53,7 +55,9 @@ def test_new_value_needs_a_confirmation(admin_client_for):
     details = ContactmomentDetailsFactory(verantwoordelijke_afdeling="Burgerzaken")
     beheerder = admin_client_for("beheerder")
 
-    refused = beheerder.post(change_url(details), form_data(details, verantwoordelijke_afdeling="Burgerzakn"))
+    refused = beheerder.post(
+        change_url(details), form_data(details, confirm_new=False, verantwoordelijke_afdeling="Burgerzakn")
+    )
 
     assert refused.status_code == 200
     assert "&#x27;Burgerzakn&#x27; komt nog niet voor als verantwoordelijke afdeling" in refused.text
