@@ -97,6 +97,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2)
     )
+# A read replica (e.g. a PostgreSQL streaming standby): the read-only management views read
+# from it (contactmomenten.replica). A test run reads the test database of default on it:
+# a physical replica has every database of its primary, test databases included.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": DATABASES["default"]["CONN_HEALTH_CHECKS"],
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["contactmomenten.replica.ReplicaRouter"]
+
 # /healthz gives up on a database that accepts connections but does not answer.
 HEALTHZ_STATEMENT_TIMEOUT_MS = env.int("HEALTHZ_STATEMENT_TIMEOUT_MS", default=1500)
 

@@ -19,6 +19,7 @@ from django.urls import path, reverse
 
 from contactmomenten.exports import FORMATS, RowCounter, export_filename, export_stream
 from contactmomenten.models import ExportLog
+from contactmomenten.replica import reads_from_replica
 from contactmomenten.roles import EXPORT_PERMISSION, user_role
 
 # The changelist's querystring parameters as an analyst reads them in the export log.
@@ -80,7 +81,8 @@ class ExportAdminMixin:
         return [
             path(
                 "export/<str:formaat>/",
-                self.admin_site.admin_view(self.export_view),
+                # Exports may read a replica (contactmomenten.replica); the log is written on the primary.
+                self.admin_site.admin_view(reads_from_replica(self.export_view)),
                 name="{}_{}_export".format(*info),
             ),
             *super().get_urls(),

@@ -39,6 +39,7 @@ from contactmomenten.api.parsers import JSONParser
 from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES
 from contactmomenten.constants import Rol
 from contactmomenten.paging import InvalidCursor
+from contactmomenten.replica import ReplicaReadsMixin
 from contactmomenten.roles import user_role
 from contactmomenten.selectors import contactmomentdetails_get, contactmomentdetails_rapportage_page
 from contactmomenten.services import contactmomentdetails_upsert
@@ -193,7 +194,7 @@ class ContactmomentDetailsView(ReadContactmomentDetails, ContactmomentDetailsToe
     }
 
 
-class ContactmomentDetailsRapportageOverzicht(KissAPIView):
+class ContactmomentDetailsRapportageOverzicht(ReplicaReadsMixin, KissAPIView):
     """Upstream: Kiss.Bff/Intern/ContactmomentDetails/Features/ContactmomentDetailsRapportageOverzicht.cs,
     documented in docs/manual/managementinformatie.md."""
 

@@ -24,6 +24,7 @@ from contactmomenten.api.serializers import ContactmomentDetailsSerializer
 from contactmomenten.constants import Rol
 from contactmomenten.filters import ContactmomentDetailsFilterSet, privacy_filters_refused
 from contactmomenten.models import ContactmomentDetails
+from contactmomenten.replica import ReplicaReadsMixin
 from contactmomenten.services import (
     DETAIL_FIELDS,
     contactmomentdetails_create,
@@ -124,7 +125,7 @@ REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, requ
         responses={204: None, **problem_responses(400, 401, 403, 404, 406, 409, 500)},
     ),
 )
-class ContactmomentDetailsViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
+class ContactmomentDetailsViewSet(ReplicaReadsMixin, StrictQueryParamsMixin, viewsets.ModelViewSet):
     serializer_class = ContactmomentDetailsSerializer
     filterset_class = ContactmomentDetailsFilterSet
     pagination_class = ContactmomentDetailsPagination

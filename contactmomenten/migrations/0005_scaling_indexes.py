@@ -10,6 +10,8 @@ import django.db.models.expressions
 import django.db.models.functions.text
 from django.db import migrations, models
 
+from contactmomenten.migration_helpers import on_postgresql
+
 TABLE = "contactmomenten_contactmomentdetails"
 # Django compiles icontains to UPPER(col::text) LIKE UPPER(%s): the index holds that expression.
 TRIGRAM_COLUMNS = ("vraag", "specifieke_vraag", "gespreks_id", "contactmoment", "verantwoordelijke_afdeling")
@@ -60,15 +62,6 @@ POSTGRESQL_BACKWARD = [
 ]
 
 
-def _on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("contactmomenten", "0004_api_token_help_text"),
@@ -111,5 +104,5 @@ class Migration(migrations.Migration):
                 django.db.models.functions.text.Upper("emailadres_kcm"), name="cmd_email_upper_idx"
             ),
         ),
-        migrations.RunPython(_on_postgresql(POSTGRESQL_FORWARD), _on_postgresql(POSTGRESQL_BACKWARD)),
+        migrations.RunPython(on_postgresql(POSTGRESQL_FORWARD), on_postgresql(POSTGRESQL_BACKWARD)),
     ]
