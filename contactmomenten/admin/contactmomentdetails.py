@@ -24,6 +24,7 @@ from contactmomenten.admin.changelist import (
     cached_values_filter,
 )
 from contactmomenten.admin.exports import ExportAdminMixin
+from contactmomenten.admin.forms import ContactmomentDetailsAdminForm
 from contactmomenten.admin.gesprek import GesprekAdminMixin, format_duur
 from contactmomenten.admin.history import HistoryAdminMixin
 from contactmomenten.admin.privacy import PrivacyAdminMixin
@@ -81,6 +82,7 @@ class ContactmomentDetailsAdmin(
     paginator = EstimatedCountPaginator
     list_per_page = 50
     actions = ["export_csv", "export_csv_puntkomma", "export_xlsx"]
+    form = ContactmomentDetailsAdminForm
     readonly_fields = ("uuid", "aangemaakt", "gewijzigd", "gesprek_samenvatting")
     inlines = [BronInline]
     fieldsets = (

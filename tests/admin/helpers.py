@@ -13,9 +13,17 @@ def change_url(details) -> str:
     return f"{CHANGELIST_URL}{details.pk}/change/"
 
 
-def form_data(details, bronnen=(), **changes) -> dict:
+VOCABULARY_FIELDS = ("gespreksresultaat", "verantwoordelijke_afdeling", "kanaal")
+
+
+def form_data(details, bronnen=(), confirm_new=True, **changes) -> dict:
     """The POST body of the change form for ``details``: its current values plus ``changes``,
-    with the bronnen inline given as (id or None, soort, titel, url, delete) tuples."""
+    with the bronnen inline given as (id or None, soort, titel, url, delete) tuples. A changed
+    gespreksresultaat, afdeling or kanaal comes confirmed as a new value unless
+    ``confirm_new`` is false (the form asks before it stores a value not yet in use)."""
+    for field in VOCABULARY_FIELDS:
+        if confirm_new and changes.get(field):
+            changes.setdefault(f"{field}__nieuw", changes[field])
     data = {
         "contactmoment": details.contactmoment,
         "vraag": details.vraag,
