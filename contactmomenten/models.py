@@ -26,6 +26,16 @@ gespreks_id_validator = RegexValidator(
     code="invalid_gespreks_id",
 )
 
+# The rule of the ``einddatum_niet_voor_startdatum`` constraint below, with its message: the
+# constraint enforces it in the database, ``einddatum_valid`` lets writers that check many
+# rows in Python (the KISS import) apply the same rule without a query per row.
+EINDDATUM_VOOR_STARTDATUM = "De einddatum mag niet voor de startdatum liggen."
+
+
+def einddatum_valid(startdatum, einddatum) -> bool:
+    return einddatum >= startdatum
+
+
 # The duration of a conversation, derived in the database (never stored twice).
 GESPREKSDUUR = models.ExpressionWrapper(F("einddatum") - F("startdatum"), output_field=models.DurationField())
 
@@ -141,7 +151,7 @@ class ContactmomentDetails(models.Model):
             models.CheckConstraint(
                 condition=Q(einddatum__gte=F("startdatum")),
                 name="einddatum_niet_voor_startdatum",
-                violation_error_message="De einddatum mag niet voor de startdatum liggen.",
+                violation_error_message=EINDDATUM_VOOR_STARTDATUM,
             ),
         ]
         # One index per filter and ordering of ContactmomentDetailsFilterSet and the admin, so

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from contactmomenten import privacy
 from contactmomenten.constants import GESPREKS_ID_PATTERN, MAX_BRONNEN
-from contactmomenten.models import Bron, ContactmomentDetails
+from contactmomenten.models import EINDDATUM_VOOR_STARTDATUM, Bron, ContactmomentDetails, einddatum_valid
 from contactmomenten.roles import user_role
 
 
@@ -119,10 +119,8 @@ class KissContactmomentDetailsWriteSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         attrs["bronnen"] = attrs.get("bronnen") or []
-        if attrs["einddatum"] < attrs["startdatum"]:
-            raise serializers.ValidationError(
-                {"einddatum": ["De einddatum mag niet voor de startdatum liggen."]}
-            )
+        if not einddatum_valid(attrs["startdatum"], attrs["einddatum"]):
+            raise serializers.ValidationError({"einddatum": [EINDDATUM_VOOR_STARTDATUM]})
         return attrs
 
 

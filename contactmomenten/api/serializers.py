@@ -15,10 +15,8 @@ from rest_framework import serializers
 
 from contactmomenten import privacy
 from contactmomenten.constants import MAX_BRONNEN
-from contactmomenten.models import Bron, ContactmomentDetails
+from contactmomenten.models import EINDDATUM_VOOR_STARTDATUM, Bron, ContactmomentDetails, einddatum_valid
 from contactmomenten.roles import user_role
-
-EINDDATUM_VOOR_STARTDATUM = "De einddatum mag niet voor de startdatum liggen."
 
 
 class DateTimeField(serializers.DateTimeField):
@@ -140,6 +138,6 @@ class ContactmomentDetailsSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         start = attrs.get("startdatum", getattr(self.instance, "startdatum", None))
         eind = attrs.get("einddatum", getattr(self.instance, "einddatum", None))
-        if start and eind and eind < start:
+        if start and eind and not einddatum_valid(start, eind):
             raise serializers.ValidationError({"einddatum": [EINDDATUM_VOOR_STARTDATUM]}, code="invalid")
         return attrs

@@ -19,30 +19,11 @@ from django.utils import timezone
 
 from contactmomenten.demo.generator import DemoRecord
 from contactmomenten.history import bronnen_snapshot
+from contactmomenten.history_bulk import DETAILS_COLUMNS, HISTORY_COLUMNS, HISTORY_DEFAULTED, columns_check
 from contactmomenten.models import Bron, ContactmomentDetails
 
 BATCH_SIZE = 50_000
-# The columns COPY fills, in the order of the lines written below.
-DETAILS_COLUMNS = (
-    "id",
-    "uuid",
-    "contactmoment",
-    "vraag",
-    "specifieke_vraag",
-    "gespreksresultaat",
-    "startdatum",
-    "einddatum",
-    "verantwoordelijke_afdeling",
-    "gespreks_id",
-    "kanaal",
-    "emailadres_kcm",
-    "aangemaakt",
-    "gewijzigd",
-)
 BRON_COLUMNS = ("contactmomentdetails_id", "soort", "titel", "url")
-HISTORY_COLUMNS = (*DETAILS_COLUMNS, "history_date", "history_type", "history_bronnen", "history_api_client")
-# Left to their defaults: identities, and who made the change (nobody: a seed).
-_DEFAULTED = frozenset({"history_id", "history_change_reason", "history_user_id"})
 _TIMES = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(24 * 3600)]
 
 
@@ -50,16 +31,6 @@ def _batches(records: Iterable[DemoRecord]) -> Iterator[list[DemoRecord]]:
     iterator = iter(records)
     while batch := list(islice(iterator, BATCH_SIZE)):
         yield batch
-
-
-def _check_columns(model, columns: Sequence[str], defaulted=frozenset()) -> None:
-    """Refuse to write when the model has a column this writer does not know (yet)."""
-    table = {field.column for field in model._meta.concrete_fields} - defaulted
-    if table != set(columns) - defaulted:
-        raise RuntimeError(
-            f"seed_demo_data kent de kolommen van {model._meta.db_table} niet: "
-            f"{sorted(table.symmetric_difference(columns))}"
-        )
 
 
 def _copy(cursor, model, columns: Sequence[str], lines: list[str]) -> None:
@@ -188,9 +159,11 @@ def demo_records_write(records: Iterable[DemoRecord], *, history: bool, using: s
     connection = connections[using]
     postgres = connection.vendor == "postgresql"
     if postgres:
-        _check_columns(ContactmomentDetails, DETAILS_COLUMNS)
-        _check_columns(Bron, (*BRON_COLUMNS, "id"), frozenset({"id"}))
-        _check_columns(ContactmomentDetails.history.model, HISTORY_COLUMNS, _DEFAULTED)
+        columns_check(ContactmomentDetails, DETAILS_COLUMNS, writer="seed_demo_data")
+        columns_check(Bron, (*BRON_COLUMNS, "id"), frozenset({"id"}), writer="seed_demo_data")
+        columns_check(
+            ContactmomentDetails.history.model, HISTORY_COLUMNS, HISTORY_DEFAULTED, writer="seed_demo_data"
+        )
     now = timezone.now()
     made = 0
     with transaction.atomic(using=using):
