@@ -147,7 +147,7 @@ def test_assign_role_command_refuses_unknown_user():
 def test_assign_role_refuses_a_lesser_role_for_a_superuser(django_user_model, role):
     user = django_user_model.objects.create_superuser("root", "root@example.nl", "geheim-wachtwoord-123")
 
-    with pytest.raises(CommandError, match="superuser.*--force"):
+    with pytest.raises(CommandError, match=r"superuser.*--force"):
         call_command("assign_role", "root", "--role", role)
 
     user.refresh_from_db()
