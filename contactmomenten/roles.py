@@ -105,14 +105,25 @@ def user_role(user) -> str | None:
     return user._kiss_role_cache
 
 
-def user_role_assign(user, role: str) -> None:
+class SuperuserRoleConflict(Exception):
+    """A superuser would keep every right whatever role it is given (see ``user_role``)."""
+
+
+def user_role_assign(user, role: str, *, drop_superuser: bool = False) -> None:
     """Give ``user`` exactly one role: its group replaces any other role group.
 
     Beheerder and Analist work in the admin, so they become staff; KCM (API/KISS only)
-    does not need admin access and its staff flag is left as it is.
+    does not need admin access and its staff flag is left as it is. A superuser holds every
+    right (and ``user_role`` calls it beheerder), so any other role would be a label only:
+    that raises ``SuperuserRoleConflict`` unless ``drop_superuser`` removes the flag.
     """
     from django.contrib.auth.models import Group
 
+    if user.is_superuser and role != Rol.BEHEERDER:
+        if not drop_superuser:
+            raise SuperuserRoleConflict(user)
+        user.is_superuser = False
+        user.save(update_fields=["is_superuser"])
     user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUP.values()))
     user.groups.add(Group.objects.get(name=ROLE_GROUP[role]))
     if role in ADMIN_ROLES and not user.is_staff:

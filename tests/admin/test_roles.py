@@ -1,13 +1,15 @@
 """Roles in the admin: the groups from the data migration, what an Analist may not do
 (change, delete, tokens), what a Beheerder may, and ``manage.py assign_role``."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, execute_from_command_line
 
 from contactmomenten.constants import GROUP_ANALIST, GROUP_BEHEERDER, GROUP_KCM
 from contactmomenten.models import ContactmomentDetails
-from contactmomenten.roles import ROLE_PERMISSIONS, role_groups_sync
+from contactmomenten.roles import ROLE_PERMISSIONS, role_groups_sync, user_role
 from tests.admin.helpers import CHANGELIST_URL, change_url, form_data
 from tests.factories import ContactmomentDetailsFactory
 
@@ -114,7 +116,7 @@ def test_beheerder_manages_api_tokens(admin_client_for):
 
     response = client.post("/admin/contactmomenten/apitoken/add/", {"name": "KISS test", "role": "kcm"})
 
-    assert response.status_code == 302
+    assert response.status_code == 200 and 'id="id_api_key"' in response.content.decode()
     assert client.get("/admin/contactmomenten/apitoken/").status_code == 200
 
 
@@ -139,3 +141,47 @@ def test_assign_role_command_gives_exactly_one_role_and_staff(django_user_model)
 def test_assign_role_command_refuses_unknown_user():
     with pytest.raises(CommandError, match="bestaat niet"):
         call_command("assign_role", "niemand", "--role", "analist")
+
+
+@pytest.mark.parametrize("role", ["analist", "kcm"])
+def test_assign_role_refuses_a_lesser_role_for_a_superuser(django_user_model, role):
+    user = django_user_model.objects.create_superuser("root", "root@example.nl", "geheim-wachtwoord-123")
+
+    with pytest.raises(CommandError, match=r"superuser.*--force"):
+        call_command("assign_role", "root", "--role", role)
+
+    user.refresh_from_db()
+    assert user.is_superuser and not user.groups.exists()
+
+
+def test_assign_role_exits_non_zero_for_a_superuser(django_user_model, capsys):
+    django_user_model.objects.create_superuser("root", "root@example.nl", "geheim-wachtwoord-123")
+
+    with pytest.raises(SystemExit) as exited:
+        execute_from_command_line(["manage.py", "assign_role", "root", "--role", "analist"])
+
+    assert exited.value.code != 0
+    assert "--force" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("role", ["analist", "kcm"])
+def test_assign_role_force_removes_the_superuser_flag(django_user_model, role):
+    user = django_user_model.objects.create_superuser("root", "root@example.nl", "geheim-wachtwoord-123")
+    out = io.StringIO()
+
+    call_command("assign_role", "root", "--role", role, "--force", stdout=out)
+
+    user.refresh_from_db()
+    assert not user.is_superuser
+    assert "geen superuser meer" in out.getvalue()
+    assert user_role(user) == role
+    assert not user.has_perm("contactmomenten.delete_contactmomentdetails")
+
+
+def test_assign_role_beheerder_keeps_a_superuser_as_it_is(django_user_model):
+    user = django_user_model.objects.create_superuser("root", "root@example.nl", "geheim-wachtwoord-123")
+
+    call_command("assign_role", "root", "--role", "beheerder")
+
+    user.refresh_from_db()
+    assert user.is_superuser

@@ -23,18 +23,26 @@ def rapportage(key):
     )
 
 
+def shown_key(response) -> str:
+    return re.search(r'value="([^"]+)" id="id_api_key"', response.content.decode()).group(1)
+
+
+def _set_cookies(response) -> str:
+    return "\n".join(morsel.OutputString() for morsel in response.cookies.values())
+
+
 def test_created_key_is_shown_once_works_and_is_revocable(admin_client):
     response = admin_client.post(ADD_URL, {"name": "Power BI", "role": "analist"})
 
-    assert response.status_code == 302
-    messages = [str(m) for m in get_messages(response.wsgi_request)]
-    [key] = [m.group(1) for m in map(re.compile(r"is: (\S+) ").search, messages) if m]
+    # A page of its own shows the key: no redirect, so no message and no cookie carries it.
+    assert response.status_code == 200
+    key = shown_key(response)
     token = ApiToken.objects.get()
     assert key not in (token.key_hash, token.key_prefix) and token.key_prefix == key[:8]
+    assert "no-store" in response["Cache-Control"]
     assert rapportage(key).status_code == 200
 
-    assert key in admin_client.get(LIST_URL).content.decode()  # the page after saving shows it
-    assert key not in admin_client.get(LIST_URL).content.decode()  # and never again
+    assert key not in admin_client.get(LIST_URL).content.decode()  # never again
     token.refresh_from_db()
     assert token.last_used is not None
 
@@ -43,6 +51,18 @@ def test_created_key_is_shown_once_works_and_is_revocable(admin_client):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert rapportage(key).status_code == 401
+
+
+@pytest.mark.parametrize("button", [{}, {"_continue": "1"}, {"_addanother": "1"}])
+def test_new_key_never_travels_in_a_cookie_message_or_session(admin_client, button):
+    response = admin_client.post(ADD_URL, {"name": "KISS", "role": "kcm", **button})
+
+    key = shown_key(response)
+    assert key not in _set_cookies(response)
+    assert not [str(m) for m in get_messages(response.wsgi_request)]
+    assert key not in str(dict(admin_client.session))
+    following = admin_client.get(LIST_URL)
+    assert key not in _set_cookies(following) and key not in following.content.decode()
 
 
 def test_editing_a_token_keeps_its_key(admin_client):
