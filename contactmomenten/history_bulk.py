@@ -44,22 +44,21 @@ def columns_check(model, columns: Sequence[str], defaulted=frozenset(), *, write
 
 
 def history_rows_insert(
-    cursor, rows: Sequence[tuple[int, str, str]], *, date, api_client: str, change_reason: str | None = None
-) -> None:
-    """One historical row per ``(record id, history_type, bronnen snapshot)``, with the
-    record's fields as they are stored now; one statement for all of them."""
-    if not rows:
-        return
+    cursor, rows_sql: str, params: Sequence = (), *, date, api_client: str, change_reason: str | None = None
+) -> int:
+    """One historical row per row of ``rows_sql`` (a query of ``(record id, history_type,
+    bronnen snapshot)``), with the record's fields as they are stored now; one statement for
+    all of them. Returns how many rows were written."""
     columns_check(
         ContactmomentDetails.history.model, HISTORY_COLUMNS, HISTORY_DEFAULTED, writer="history_rows_insert"
     )
-    ids, types, snapshots = zip(*rows, strict=True)
     names = ", ".join(f'"{c}"' for c in (*HISTORY_COLUMNS, "history_change_reason"))
     selected = ", ".join(f'd."{c}"' for c in DETAILS_COLUMNS)
     cursor.execute(
         f'INSERT INTO "{ContactmomentDetails.history.model._meta.db_table}" ({names}) '
         f"SELECT {selected}, %s, t.history_type, t.snapshot, %s, %s "
-        f"FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS t(id, history_type, snapshot) "
+        f"FROM ({rows_sql}) AS t(id, history_type, snapshot) "
         f'JOIN "{ContactmomentDetails._meta.db_table}" d ON d.id = t.id',
-        [date, api_client, change_reason, list(ids), list(types), list(snapshots)],
+        [date, api_client, change_reason, *params],
     )
+    return cursor.rowcount

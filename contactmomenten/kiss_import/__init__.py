@@ -18,8 +18,8 @@ from django.db import connection
 
 from contactmomenten.kiss_import.rejects import RejectsFile
 from contactmomenten.kiss_import.source import KissSource
-from contactmomenten.kiss_import.validation import Record, record_validate
-from contactmomenten.kiss_import.writer import records_write
+from contactmomenten.kiss_import.validation import Record, record_fields, record_validate
+from contactmomenten.kiss_import.writer import RecordsWriter
 from contactmomenten.models import ContactmomentDetails
 
 DEFAULT_BATCH_SIZE = 5000
@@ -82,6 +82,7 @@ def kiss_import(
         total = source.count()
         progress = progress_factory(total) if progress_factory else None
         rejects = RejectsFile(rejects_path, source.columns)
+        writer = RecordsWriter(record_fields(source.columns), dry_run=dry_run, history=history)
         try:
             for batch in source.batches(batch_size):
                 records: list[Record] = []
@@ -92,7 +93,7 @@ def kiss_import(
                     else:
                         rejects.add(row, checked)
                         rejected_months[row.month] += 1
-                result = records_write(records, dry_run=dry_run, history=history)
+                result = writer.write(records)
                 summary.read += len(batch)
                 summary.inserted += result.inserted
                 summary.updated += result.updated
