@@ -55,6 +55,19 @@ def bronnen_snapshot(bronnen: Iterable) -> str:
     return "\n".join(lines)
 
 
+def bronnen_from_snapshot(snapshot: str) -> list[dict]:
+    """The bronnen of a ``bronnen_snapshot`` text, in order (for reverting to a version).
+
+    Each line is ``soort: titel (url)``: the soort ends at the first ": ", the url starts
+    after the last " (" (an address holds no spaces)."""
+    bronnen = []
+    for line in filter(None, snapshot.split("\n")):
+        soort, _, rest = line.partition(": ")
+        titel, _, url = rest[:-1].rpartition(" (")
+        bronnen.append({"soort": soort, "titel": titel, "url": url})
+    return bronnen
+
+
 @contextmanager
 def history_bronnen_pending(bronnen: list):
     """Within this block, a saved record's history row gets ``bronnen`` as its snapshot.

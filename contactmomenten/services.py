@@ -40,6 +40,14 @@ def _bronnen_replace(details: ContactmomentDetails, bronnen: Iterable[Mapping]) 
     history_bronnen_update(details, bronnen)
 
 
+@transaction.atomic
+def contactmomentdetails_bronnen_replace(
+    *, details: ContactmomentDetails, bronnen: Iterable[Mapping]
+) -> None:
+    """Replace the bronnen of ``details`` (the admin's revert restores a version's)."""
+    _bronnen_replace(details, bronnen)
+
+
 def _fields(data: Mapping) -> dict:
     """The detail fields of ``data``, with absent optional text fields stored as ''."""
     fields = {f: data.get(f) for f in DETAIL_FIELDS}

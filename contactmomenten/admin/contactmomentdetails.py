@@ -12,12 +12,15 @@ from itertools import pairwise
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from contactmomenten import services
 from contactmomenten.admin.changelist import (
     EstimatedCountPaginator,
     TruthfulChangeList,
@@ -28,7 +31,7 @@ from contactmomenten.admin.forms import ContactmomentDetailsAdminForm
 from contactmomenten.admin.gesprek import GesprekAdminMixin, format_duur
 from contactmomenten.admin.history import HistoryAdminMixin
 from contactmomenten.admin.privacy import PrivacyAdminMixin
-from contactmomenten.history import history_bronnen_update
+from contactmomenten.history import bronnen_from_snapshot, history_bronnen_pending, history_bronnen_update
 from contactmomenten.models import GESPREKSDUUR, Bron, ContactmomentDetails
 
 
@@ -140,10 +143,21 @@ class ContactmomentDetailsAdmin(
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history saves a POST to this "revert" page for anyone who may *view* history;
-        # only users who may change records may revert (fields only: bronnen stay as they are).
-        if request.method == "POST" and not self.has_change_permission(request):
+        # only users who may change records may revert. It saves the version's fields; its
+        # bronnen are restored here in the same transaction, as the same audited change.
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        if not self.has_change_permission(request):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        version = get_object_or_404(self.model.history, id=object_id, history_id=version_id)
+        bronnen = bronnen_from_snapshot(version.history_bronnen)
+        # The revert's history row records the version's bronnen (pending), not today's.
+        with transaction.atomic(), history_bronnen_pending(bronnen):
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if response.status_code == 302:  # the form was valid and the version's fields saved
+                details = self.model.objects.get(pk=object_id)
+                services.contactmomentdetails_bronnen_replace(details=details, bronnen=bronnen)
+        return response
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -121,3 +121,37 @@ def test_gesprek_breadcrumb_starts_at_voorpagina_and_shows_zero_bronnen(admin_cl
     assert english_words(text) == []
     cells = response.text.split("<tbody>")[1]
     assert "<td>0</td>" in cells and "None" not in cells
+
+
+def test_reverting_restores_the_bronnen_of_that_version_as_one_change(admin_client_for):
+    from contactmomenten import services
+
+    beheerder = admin_client_for("beheerder")
+    old_bronnen = [
+        {
+            "soort": "kennisartikel",
+            "titel": "Paspoort (aanvragen): wat mee te nemen",
+            "url": "https://kb.example.nl/a?x=1",
+        },
+        {"soort": "website", "titel": "Afspraak", "url": "https://www.example.nl/afspraak"},
+    ]
+    details = ContactmomentDetailsFactory(kanaal="telefoon")
+    details = services.contactmomentdetails_update(details=details, data={}, bronnen=old_bronnen)
+    version = details.history.latest()
+    services.contactmomentdetails_update(
+        details=details,
+        data={"kanaal": "e-mail"},
+        bronnen=[{"soort": "vac", "titel": "Nieuw", "url": "https://n.example.nl"}],
+    )
+    before = details.history.count()
+
+    response = beheerder.post(f"{history_url(details)}{version.history_id}/", {"_save": "Terugzetten"})
+
+    assert response.status_code == 302
+    details.refresh_from_db()
+    assert details.kanaal == "telefoon"
+    assert list(details.bronnen.values("soort", "titel", "url")) == old_bronnen
+    assert details.history.count() == before + 1
+    latest = details.history.latest()
+    assert latest.history_user == beheerder.user
+    assert latest.history_bronnen == version.history_bronnen
