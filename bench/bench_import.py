@@ -39,7 +39,7 @@ SELECT 'https://openklant.example.nl/klantinteracties/api/v2/klantcontacten/' ||
        'kcm' || (i % 80) || '@gemeente.example.nl',
        (ARRAY['Burgerzaken', 'Belastingen', 'Wonen', 'Werk en inkomen', 'Afval'])[1 + i % 5]
 FROM generate_series(1, {count}) AS i,
-     LATERAL (SELECT timestamptz '2025-12-01 08:00:00+01' + ((i * 7919) % 365) * interval '1 day'
+     LATERAL (SELECT timestamptz '2025-12-01 08:00:00+01' + ((i::bigint * 7919) % 365) * interval '1 day'
                      + ((i * 31) % 32400) * interval '1 second' AS s) AS t
 """
 BRONNEN_SQL = """
@@ -133,8 +133,7 @@ def main() -> None:
     ]
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"`bench/bench_import.py --count {count}`, {when}, "
-        "on the shared 2-core machine, loaded by other sessions",
+        f"`bench/bench_import.py --count {count}`, {when}, on the 2-core development machine",
         "",
         "| run | seconds | rows/s | ratio to COPY |",
         "|---|---:|---:|---:|",

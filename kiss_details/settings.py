@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its runserver (make run) with a larger listen backlog.
+    "kiss_details",
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import socket
 import subprocess
 import time
 from html import unescape
@@ -26,7 +27,22 @@ from django.core.cache import cache
 from contactmomenten.roles import role_groups_sync
 
 PROVIDER_DIR = Path(__file__).parent / "provider"
-PROVIDER_PORT = 25010
+
+
+def _free_port(first: int = 25010, last: int = 25099) -> int:
+    """The first port of this project's range nobody listens on: test runs of several
+    checkouts on one machine each get their own provider (a fixed port mixed them up)."""
+    for port in range(first, last + 1):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {first}-{last} for the OpenID provider")
+
+
+PROVIDER_PORT = _free_port()
 CLIENT_ID = "kiss-details"
 PASSWORD = "wachtwoord-bij-de-provider"
 TIMEOUT = 10

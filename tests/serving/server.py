@@ -86,22 +86,38 @@ def wait_until_listening(base_url: str, timeout: float = 30) -> None:
 def gunicorn_server(*, database: str, workers: int = 2, threads: int = 4, **env):
     """Run the project's gunicorn (as ``make serve`` does) until the block ends; yields its
     base URL. ``env`` adds environment variables (e.g. CONN_MAX_AGE)."""
+    command = ["-m", "gunicorn", "--config", "kiss_details/gunicorn.conf.py", "kiss_details.wsgi"]
+    settings = {"WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads), "CONN_MAX_AGE": "60"}
+    with _server(command, database=database, **settings, **env) as base_url:
+        yield base_url
+
+
+@contextmanager
+def runserver_server(*, database: str, **env):
+    """Run Django's development server as ``make run`` does (DEBUG on, CONN_MAX_AGE=0, a
+    thread per connection) until the block ends; yields its base URL."""
     port = free_port()
+    command = ["manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"]
+    with _server(command, database=database, port=port, DEBUG="true", CONN_MAX_AGE="0", **env) as base_url:
+        yield base_url
+
+
+@contextmanager
+def _server(arguments: list[str], *, database: str, port: int | None = None, **env):
+    port = port or free_port()
     environment = {
         **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")},
         "SECRET_KEY": TEST_SECRET_KEY,
         "SECURE_SSL_REDIRECT": "false",
+        "ENV_FILE": "",
         "DATABASE_URL": database,
         "PORT": str(port),
-        "WEB_CONCURRENCY": str(workers),
-        "GUNICORN_THREADS": str(threads),
-        "CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
         **env,
     }
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115  (closed in the finally below)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "kiss_details/gunicorn.conf.py", "kiss_details.wsgi"],
+        [sys.executable, *arguments],
         cwd=ROOT,
         env=environment,
         stdout=log,
