@@ -1,7 +1,11 @@
-"""All writes of kiss-details: the upsert KISS relies on, and the life cycle of API tokens.
+"""Writes of kiss-details records (KISS upsert, /api/v1 create, update and delete) and the
+life cycle of API tokens.
 
 Views and serializers validate and shape; the functions here own the transaction, so a
-record and its bronnen are always written together or not at all.
+record and its bronnen are always written together or not at all. An update or delete locks
+the row (``SELECT ... FOR UPDATE``) from read to write and an update saves only the columns
+it changes, so concurrent writes of different fields keep both; a record deleted meanwhile
+is a 404, never re-inserted.
 """
 
 import hashlib
@@ -9,6 +13,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from contactmomenten.history import history_bronnen_pending, history_bronnen_update
@@ -84,21 +89,43 @@ def contactmomentdetails_create(*, data: Mapping, bronnen: Iterable[Mapping]) ->
     return details
 
 
+def _locked(details: ContactmomentDetails) -> ContactmomentDetails:
+    """The current row of ``details``, locked until the transaction ends; 404 when deleted."""
+    locked = ContactmomentDetails.objects.select_for_update(of=("self",)).filter(pk=details.pk).first()
+    if locked is None:
+        raise Http404("Dit contactmoment bestaat niet (meer).")
+    return locked
+
+
 @transaction.atomic
 def contactmomentdetails_update(
     *, details: ContactmomentDetails, data: Mapping, bronnen: Iterable[Mapping] | None
 ) -> ContactmomentDetails:
-    """Update the given fields of ``details``; ``bronnen`` (when given) replace the old ones."""
+    """Update the given fields of ``details``; ``bronnen`` (when given) replace the old ones.
+
+    Reads the row again under a lock and writes only the columns whose value changes (plus
+    ``gewijzigd``), so a concurrent write of other fields is kept.
+    """
+    details = _locked(details)
+    changed = []
     for field, value in data.items():
         if field == "contactmoment" or field in DETAIL_FIELDS:
-            setattr(
-                details, field, "" if value is None and field not in ("startdatum", "einddatum") else value
-            )
+            value = "" if value is None and field not in ("startdatum", "einddatum") else value
+            if getattr(details, field) != value:
+                setattr(details, field, value)
+                changed.append(field)
     details.full_clean(validate_unique=False)
-    details.save()
+    # update_fields: an UPDATE only, never the INSERT fallback of a plain save().
+    details.save(update_fields=[*changed, "gewijzigd"])
     if bronnen is not None:
         _bronnen_replace(details, bronnen)
     return details
+
+
+@transaction.atomic
+def contactmomentdetails_delete(*, details: ContactmomentDetails) -> None:
+    """Delete ``details`` and its bronnen; 404 when it was deleted meanwhile."""
+    _locked(details).delete()
 
 
 def api_token_hash(key: str) -> str:

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from contactmomenten.admin.dashboard import managementinformatie_view
 from contactmomenten.oidc.views import admin_logout
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/logout/", admin_logout),
     # Browsers ask for /favicon.ico on every page; answer with ours instead of a 404.
     path("favicon.ico", RedirectView.as_view(url="/static/contactmomenten/favicon.svg", permanent=True)),
+    path("admin/managementinformatie/", managementinformatie_view, name="managementinformatie"),
     path("admin/", admin.site.urls),
     path("oidc/", include("contactmomenten.oidc.urls")),
     path("", include("contactmomenten.api.urls")),

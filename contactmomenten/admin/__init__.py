@@ -19,5 +19,7 @@ admin.site.site_url = None
 admin.site.enable_nav_sidebar = False
 # The login page offers "Inloggen met je organisatieaccount" when OIDC is on.
 admin.site.login_template = "contactmomenten/login.html"
+# The index leads Beheerder and Analist to the dashboard "Managementinformatie" too.
+admin.site.index_template = "admin/contactmomenten/index.html"
 
 __all__ = ["ApiTokenAdmin", "ContactmomentDetailsAdmin", "ExportLogAdmin"]

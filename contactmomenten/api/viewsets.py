@@ -28,6 +28,7 @@ from contactmomenten.replica import ReplicaReadsMixin
 from contactmomenten.services import (
     DETAIL_FIELDS,
     contactmomentdetails_create,
+    contactmomentdetails_delete,
     contactmomentdetails_update,
 )
 
@@ -188,3 +189,6 @@ class ContactmomentDetailsViewSet(ReplicaReadsMixin, StrictQueryParamsMixin, vie
         serializer.instance = contactmomentdetails_update(
             details=serializer.instance, data=data, bronnen=bronnen
         )
+
+    def perform_destroy(self, instance):
+        contactmomentdetails_delete(details=instance)

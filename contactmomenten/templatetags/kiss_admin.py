@@ -23,3 +23,16 @@ def kiss_aantal(count, kind: str = "exact") -> str:
         count = round(count, 2 - len(str(count))) if count >= 100 else count
     text = f"{count:,}".replace(",", ".")
     return f"ca. {text}" if kind == "estimate" else text
+
+
+@register.simple_tag(takes_context=True)
+def kiss_managementinformatie_url(context) -> str:
+    """The dashboard's URL for a user who may open it (Beheerder, Analist), else ""."""
+    from django.urls import reverse
+
+    from contactmomenten.roles import ADMIN_ROLES, user_role
+
+    request = context.get("request")
+    if request is None or user_role(request.user) not in ADMIN_ROLES:
+        return ""
+    return reverse("managementinformatie")
