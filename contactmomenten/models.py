@@ -8,6 +8,7 @@ before startdatum, bronnen deleted with their record); the Dutch ``verbose_name`
 """
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -35,6 +36,8 @@ EINDDATUM_VOOR_STARTDATUM = "De einddatum mag niet voor de startdatum liggen."
 def einddatum_valid(startdatum, einddatum) -> bool:
     return einddatum >= startdatum
 
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # The duration of a conversation, derived in the database (never stored twice).
 GESPREKSDUUR = models.ExpressionWrapper(F("einddatum") - F("startdatum"), output_field=models.DurationField())
@@ -176,6 +179,16 @@ class ContactmomentDetails(models.Model):
     def __str__(self):
         start = timezone.localtime(self.startdatum).strftime("%d-%m-%Y %H:%M") if self.startdatum else "?"
         return f"{self.vraag or 'Contactmoment'} ({start})"
+
+    @property
+    def versie(self) -> str:
+        """The version of this record as stored: ``gewijzigd`` in microseconds since 1970.
+
+        Every write sets ``gewijzigd`` (the services save it with every update), so the
+        version changes with each write; /api/v1 sends it as the ``ETag`` and the admin's
+        change form keeps the one it was opened with (``contactmomenten.services`` compares).
+        """
+        return str((self.gewijzigd - _EPOCH) // timedelta(microseconds=1)) if self.gewijzigd else ""
 
     @property
     def gespreksduur(self):
