@@ -38,7 +38,9 @@ def _ended(days_ago: float, **fields) -> ContactmomentDetails:
     """A record that ended ``days_ago`` days ago, with bronnen and two history rows (+, ~)."""
     einddatum = timezone.now() - timedelta(days=days_ago)
     details = ContactmomentDetailsFactory(
-        startdatum=einddatum - timedelta(minutes=7), einddatum=einddatum, **fields
+        startdatum=einddatum - timedelta(minutes=7),
+        einddatum=einddatum,
+        **{"specifieke_vraag": "Eerste vraag van J. de Vries.", **fields},
     )
     for titel in ("Paspoort aanvragen voor J. de Vries", "Verhuizing"):
         BronFactory(contactmomentdetails=details, titel=titel)

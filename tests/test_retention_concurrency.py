@@ -34,7 +34,10 @@ def term(settings):
 def _old(**fields):
     einddatum = timezone.now() - timedelta(days=DAYS + 10)
     return ContactmomentDetailsFactory(
-        startdatum=einddatum - timedelta(minutes=5), einddatum=einddatum, **fields
+        startdatum=einddatum - timedelta(minutes=5),
+        einddatum=einddatum,
+        specifieke_vraag="Ik ben J. de Vries en verhuis.",
+        **fields,
     )
 
 
