@@ -16,7 +16,7 @@ from django.core import checks
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from contactmomenten import dashboard
+from contactmomenten.statistieken import dashboard
 from contactmomenten.models import Bron, ContactmomentDetails, ExportLog
 from tests.factories import BronFactory, ContactmomentDetailsFactory
 
