@@ -2,10 +2,12 @@
 role-group sync (after every migrate) and the SQLite functions of ``contactmomenten.privacy`` and
 ``contactmomenten.statistieken`` on startup."""
 
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 
 
 class ContactmomentenConfig(AppConfig):
+    default = True  # this module holds a second app config (AxesConfig below)
     name = "contactmomenten"
     verbose_name = "Contactmomenten"
     default_auto_field = "django.db.models.BigAutoField"
@@ -25,3 +27,10 @@ class ContactmomentenConfig(AppConfig):
         post_migrate.connect(role_groups_post_migrate, dispatch_uid="kiss_role_groups")
         connection_created.connect(sqlite_functions_register, dispatch_uid="kiss_sqlite_functions")
         connection_created.connect(sqlite_statistics, dispatch_uid="kiss_sqlite_statistics")
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes (admin login lockout) under a Dutch name in the admin index."""
+
+    default = False
+    verbose_name = "Inlogbeveiliging"

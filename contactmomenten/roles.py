@@ -48,6 +48,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Beheerders see the admin logins django-axes locked and unlock them (deleting the attempt).
+AXES_PERMISSIONS: dict[str, frozenset[str]] = {
+    GROUP_BEHEERDER: frozenset(
+        ["view_accessattempt", "delete_accessattempt", "view_accessfailurelog", "view_accesslog"]
+    ),
+}
+# Per app label, the codenames each group holds there.
+APP_PERMISSIONS = {APP_LABEL: ROLE_PERMISSIONS, "axes": AXES_PERMISSIONS}
+
+
 def role_groups_sync(apps, using: str = "default") -> None:
     """Create the role groups and give each exactly its permissions.
 
@@ -56,23 +66,30 @@ def role_groups_sync(apps, using: str = "default") -> None:
     """
     from django.contrib.auth.management import create_permissions
 
-    app_config = apps.get_app_config(APP_LABEL)
-    # In a migration the permissions of new models do not exist yet (Django creates them
-    # after migrate); create them now. models_module must look set for create_permissions.
-    models_module = getattr(app_config, "models_module", None)
-    app_config.models_module = models_module or True
-    try:
-        create_permissions(app_config, verbosity=0, using=using, apps=apps)
-    finally:
-        app_config.models_module = models_module
-
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
-    for name, codenames in ROLE_PERMISSIONS.items():
+    wanted = {name: [] for name in ROLE_PERMISSIONS}
+    for app_label, role_permissions in APP_PERMISSIONS.items():
+        try:
+            app_config = apps.get_app_config(app_label)
+        except LookupError:  # not migrated yet at this point of a migration: post_migrate syncs
+            continue
+        # In a migration the permissions of new models do not exist yet (Django creates them
+        # after migrate); create them now. models_module must look set for create_permissions.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        try:
+            create_permissions(app_config, verbosity=0, using=using, apps=apps)
+        finally:
+            app_config.models_module = models_module
+        for name, codenames in role_permissions.items():
+            wanted[name].extend(
+                permission_model.objects.using(using).filter(
+                    content_type__app_label=app_label, codename__in=codenames
+                )
+            )
+    for name, permissions in wanted.items():
         group, _ = group_model.objects.using(using).get_or_create(name=name)
-        permissions = permission_model.objects.using(using).filter(
-            content_type__app_label=APP_LABEL, codename__in=codenames
-        )
         group.permissions.set(permissions)
 
 

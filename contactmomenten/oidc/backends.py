@@ -4,17 +4,20 @@
 document, the ID token also checked for issuer and audience, users found by their stored
 ``sub`` and their rights set from the role claim at every login. ``LocalPasswordBackend`` is
 Django's password login; with OIDC on it stays for break-glass superusers only, and with
-``OIDC_ONLY`` it is off.
+``OIDC_ONLY`` it is off. ``AdminLoginLockoutBackend`` (django-axes) comes first and refuses
+every login of a username + address that failed too often on the admin login.
 """
 
 import hashlib
 import logging
 
 import jwt
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from contactmomenten.models import OidcIdentity
@@ -163,3 +166,25 @@ class LocalPasswordBackend(ModelBackend):
         if not oidc_enabled():
             return True
         return user.is_superuser and not settings.OIDC_ONLY
+
+
+class AdminLoginLockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check (settings ``AXES_*``), first of the backends.
+
+    A login without a request (``manage.py`` commands, ``authenticate()`` in code) cannot be
+    a guess over the network, so it is not checked; axes would refuse it.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def not_a_password_guess(request, credentials=None) -> bool:
+    """``AXES_WHITELIST_CALLABLE``: only the admin's password login counts toward a lockout.
+
+    An OIDC login refused for a missing role also fires ``user_login_failed``; counting it
+    would let one colleague without a role lock out the address the whole KCC shares.
+    """
+    return request.path != reverse("admin:login")

@@ -4,6 +4,7 @@ again at every login, a user without a role is refused and users are found by ``
 import json
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 
 from contactmomenten.models import ContactmomentDetails, OidcIdentity
@@ -121,6 +122,8 @@ def test_user_without_role_is_refused_in_dutch_and_no_account_is_created(new_bro
     assert "geen rol voor kiss-details" in page.text
     assert not get_user_model().objects.filter(email="geen.rol@gemeente.nl").exists()
     assert browser.request("GET", "/admin/").status_code == 302  # not logged in
+    # Not a password guess: it never counts toward django-axes' lockout of the admin login.
+    assert not AccessAttempt.objects.exists()
 
 
 def test_role_withdrawn_entirely_refuses_and_leaves_the_account_without_rights(new_browser, oidc):
