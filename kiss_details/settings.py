@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "contactmomenten.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires: turns a locked-out admin login into its lockout page.
@@ -156,6 +157,24 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 )
 
+# Content-Security-Policy on every response (django-csp): scripts only from this service, no
+# inline scripts or event handlers; inline styles stay allowed (Redoc's styled-components and
+# the admin's style attributes). A view may set a stricter header of its own (the dashboard).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -240,6 +259,8 @@ LOGGING = {
         # warnings) or by runserver (whose lines carry the query string).
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "CRITICAL"},
+        # django-axes logs every login at INFO; lockouts and failures stay (WARNING).
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -6,9 +6,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path, re_path, reverse
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from contactmomenten.api import kiss, statistieken, viewsets
+from contactmomenten.api import docs, kiss, statistieken, viewsets
 from contactmomenten.api.exceptions import not_found
 from contactmomenten.api.permissions import DocsAccess
 
@@ -47,7 +47,8 @@ v1_urlpatterns = [
     path("schema", SpectacularAPIView.as_view(permission_classes=[DocsAccess]), name="v1-schema"),
     path(
         "docs",
-        docs_page(SpectacularSwaggerView.as_view(url_name="v1-schema", permission_classes=[])),
+        # The split view serves Swagger UI's init script as a file (?script): no inline script.
+        docs_page(SpectacularSwaggerSplitView.as_view(url_name="v1-schema", permission_classes=[])),
         name="v1-docs",
     ),
     # Our template: the stock one links web fonts from a CDN.
@@ -60,6 +61,7 @@ v1_urlpatterns = [
         ),
         name="v1-redoc",
     ),
+    path("redoc/redoc.standalone.js", docs.redoc_bundle, name="v1-redoc-bundle"),
 ]
 
 urlpatterns = [

@@ -194,8 +194,10 @@ def test_redoc_page_has_no_web_fonts(client):
 
 
 def test_swagger_ui_does_not_call_the_public_validator(client):
+    # Swagger UI's settings are in its init script, served as a file (?script), not inline.
     html = client.get("/api/v1/docs").content.decode()
-    assert '"validatorUrl": null' in html
+    script = re.search(r'<script src="(/api/v1/docs\?script=[^"]*)"', html).group(1)
+    assert '"validatorUrl": null' in client.get(script.replace("&amp;", "&")).content.decode()
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
@@ -214,3 +216,22 @@ def test_writes_document_if_match_and_412(schema, method):
 )
 def test_single_record_responses_document_the_etag_header(schema, path, method, status):
     assert "ETag" in schema["paths"][path][method]["responses"][status]["headers"]
+
+
+def test_redoc_bundle_is_served_without_the_cdn_logo(client):
+    html = client.get("/api/v1/redoc").content.decode()
+    assert "/api/v1/redoc/redoc.standalone.js" in html
+
+    bundle = client.get("/api/v1/redoc/redoc.standalone.js")
+
+    assert bundle.status_code == 200
+    assert bundle["Content-Type"].startswith("text/javascript")
+    assert b"cdn.redoc.ly" not in bundle.content
+    assert b"Redoc" in bundle.content and len(bundle.content) > 500_000  # the whole bundle
+
+
+@pytest.mark.parametrize("page", ["/api/v1/docs", "/api/v1/redoc"])
+def test_docs_pages_have_no_inline_script(client, page):
+    """The CSP (script-src 'self') would block an inline script."""
+    html = client.get(page).content.decode()
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
