@@ -1,18 +1,22 @@
-"""Writes of kiss-details records (KISS upsert, /api/v1 create, update and delete) and the
-life cycle of API tokens.
+"""All writes of kiss-details records and API tokens: the KISS upsert, /api/v1 create,
+update and delete, and the admin's save (form and bronnen inline), delete (single and bulk),
+revert and token revoke.
 
-Views and serializers validate and shape; the functions here own the transaction, so a
-record and its bronnen are always written together or not at all. An update or delete locks
-the row (``SELECT ... FOR UPDATE``) from read to write and an update saves only the columns
-it changes, so concurrent writes of different fields keep both; a record deleted meanwhile
-is a 404, never re-inserted.
+Views, forms and serializers validate and shape; the functions here own the transaction, so
+a record and its bronnen are always written together or not at all. An update or delete
+locks the row (``SELECT ... FOR UPDATE``) from read to write and an update saves only the
+columns it changes, so concurrent writes of different fields keep both; a record deleted
+meanwhile is a 404, never re-inserted. A writer that read a version of the record (the
+``ETag`` of /api/v1, the version the admin's change form was opened with) passes it as
+``versions``: when the row changed since, the write is refused with ``RecordChanged``.
 """
 
 import hashlib
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -89,24 +93,50 @@ def contactmomentdetails_create(*, data: Mapping, bronnen: Iterable[Mapping]) ->
     return details
 
 
-def _locked(details: ContactmomentDetails) -> ContactmomentDetails:
-    """The current row of ``details``, locked until the transaction ends; 404 when deleted."""
-    locked = ContactmomentDetails.objects.select_for_update(of=("self",)).filter(pk=details.pk).first()
+class RecordChanged(Exception):
+    """The record was written after the writer read it: its version is not one it saw."""
+
+    def __init__(self, current: ContactmomentDetails):
+        super().__init__(f"contactmomentdetails {current.pk} is now version {current.versie}")
+        self.current = current
+
+
+def contactmomentdetails_lock(details: ContactmomentDetails) -> ContactmomentDetails | None:
+    """The current row of ``details``, locked until the transaction ends; None when deleted.
+
+    Call inside a transaction (the admin's change and delete views run in one): the lock is
+    then held from this read to the write.
+    """
+    return ContactmomentDetails.objects.select_for_update(of=("self",)).filter(pk=details.pk).first()
+
+
+def _locked(details: ContactmomentDetails, versions: Collection[str] | None = None) -> ContactmomentDetails:
+    """The current row of ``details``, locked; 404 when deleted, ``RecordChanged`` when its
+    version is not in ``versions`` (None: any version)."""
+    locked = contactmomentdetails_lock(details)
     if locked is None:
         raise Http404("Dit contactmoment bestaat niet (meer).")
+    if versions is not None and locked.versie not in versions:
+        raise RecordChanged(locked)
     return locked
 
 
 @transaction.atomic
 def contactmomentdetails_update(
-    *, details: ContactmomentDetails, data: Mapping, bronnen: Iterable[Mapping] | None
+    *,
+    details: ContactmomentDetails,
+    data: Mapping,
+    bronnen: Iterable[Mapping] | None,
+    versions: Collection[str] | None = None,
 ) -> ContactmomentDetails:
     """Update the given fields of ``details``; ``bronnen`` (when given) replace the old ones.
 
     Reads the row again under a lock and writes only the columns whose value changes (plus
-    ``gewijzigd``), so a concurrent write of other fields is kept.
+    ``gewijzigd``), so a concurrent write of other fields is kept. With ``versions``, only
+    when the row is still one of those versions (else ``RecordChanged``). Returns the saved
+    row (a new instance: ``details`` itself is not changed).
     """
-    details = _locked(details)
+    details = _locked(details, versions)
     changed = []
     for field, value in data.items():
         if field == "contactmoment" or field in DETAIL_FIELDS:
@@ -123,9 +153,24 @@ def contactmomentdetails_update(
 
 
 @transaction.atomic
-def contactmomentdetails_delete(*, details: ContactmomentDetails) -> None:
-    """Delete ``details`` and its bronnen; 404 when it was deleted meanwhile."""
-    _locked(details).delete()
+def contactmomentdetails_delete(
+    *, details: ContactmomentDetails, versions: Collection[str] | None = None
+) -> None:
+    """Delete ``details`` and its bronnen; 404 when it was deleted meanwhile, ``RecordChanged``
+    when it is no longer one of ``versions``."""
+    _locked(details, versions).delete()
+
+
+@transaction.atomic
+def contactmomentdetails_delete_many(*, queryset: QuerySet) -> int:
+    """Delete the records of ``queryset`` (the admin's bulk action), each locked first;
+    returns how many were still there to delete."""
+    pks = list(queryset.values_list("pk", flat=True))
+    locked = ContactmomentDetails.objects.select_for_update(of=("self",)).filter(pk__in=pks).order_by("pk")
+    rows = list(locked)  # lock in pk order: two bulk deletes never deadlock
+    for row in rows:
+        row.delete()  # one by one: each gets its history row and bronnen cascade
+    return len(rows)
 
 
 def api_token_hash(key: str) -> str:
@@ -149,7 +194,16 @@ def api_token_create(*, name: str, role: str) -> tuple[ApiToken, str]:
     return token, key
 
 
+@transaction.atomic
 def api_token_revoke(*, token: ApiToken) -> None:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    api_token_revoke_many(queryset=ApiToken.objects.filter(pk=token.pk))
+    token.refresh_from_db(fields=["revoked_at"])
+
+
+@transaction.atomic
+def api_token_revoke_many(*, queryset: QuerySet) -> int:
+    """Revoke the tokens of ``queryset`` that are still active (under a row lock, so a token
+    keeps the moment it was first revoked); returns how many were revoked now."""
+    pks = list(queryset.values_list("pk", flat=True))
+    active = ApiToken.objects.select_for_update().filter(pk__in=pks, revoked_at=None).order_by("pk")
+    return ApiToken.objects.filter(pk__in=[token.pk for token in active]).update(revoked_at=timezone.now())

@@ -7,11 +7,10 @@ encrypted, cookie), not in the session, not in a URL; the response is ``no-store
 
 from django.contrib import admin
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from contactmomenten.models import ApiToken
-from contactmomenten.services import api_token_assign_key
+from contactmomenten.services import api_token_assign_key, api_token_revoke_many
 
 # The plain key of a token saved in this request, for response_add (never stored).
 _PLAIN_KEY_ATTR = "_kiss_plain_key"
@@ -45,5 +44,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Geselecteerde API-tokens intrekken")
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at=None).update(revoked_at=timezone.now())
+        count = api_token_revoke_many(queryset=queryset)
         self.message_user(request, f"{count} API-token(s) ingetrokken.")

@@ -47,6 +47,7 @@ TITLES = {
     405: "Methode niet toegestaan",
     406: "Gevraagd formaat niet beschikbaar",
     409: "Conflict",
+    412: "Voorwaarde niet vervuld",
     413: "Body te groot",
     415: "Mediatype niet ondersteund",
     429: "Te veel aanvragen",
@@ -69,6 +70,17 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "De aanvraag botst met een record dat tegelijk werd opgeslagen; probeer het opnieuw."
     default_code = "conflict"
+
+
+class PreconditionFailed(exceptions.APIException):
+    """If-Match names a version the record no longer has (RFC 9110 section 13.1.1)."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = (
+        "Het contactmoment is gewijzigd sinds u het las: de If-Match-header komt niet overeen "
+        "met de huidige ETag. Haal het record opnieuw op en probeer het nog eens."
+    )
+    default_code = "precondition_failed"
 
 
 def is_v1_request(request) -> bool:

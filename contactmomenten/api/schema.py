@@ -22,8 +22,10 @@ from contactmomenten.api.exceptions import (
     SERVER_ERROR_DETAIL,
     TITLES,
     VALIDATION_DETAIL,
+    PreconditionFailed,
     problem,
 )
+from contactmomenten.models import EINDDATUM_VOOR_STARTDATUM
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
@@ -118,7 +120,7 @@ _EXAMPLES = {
             {
                 "name": "einddatum",
                 "code": "invalid",
-                "reason": "De einddatum mag niet voor de startdatum liggen.",
+                "reason": EINDDATUM_VOOR_STARTDATUM,
             },
             {"name": "bronnen.0.url", "code": "required", "reason": "Dit veld is vereist."},
         ],
@@ -132,6 +134,7 @@ _EXAMPLES = {
         "De aanvraag botst met een record dat tegelijk werd opgeslagen; probeer het opnieuw.",
         None,
     ),
+    412: ("precondition_failed", str(PreconditionFailed.default_detail), None),
     415: ("unsupported_media_type", 'Ongeldig mediatype "text/plain" in aanvraag.', None),
     500: ("server_error", SERVER_ERROR_DETAIL, None),
 }
@@ -142,6 +145,7 @@ _DESCRIPTIONS = {
     404: "Niet gevonden.",
     406: "De Accept-header vraagt een formaat dat deze API niet levert (alleen JSON).",
     409: "Het contactmoment werd tegelijk door een andere aanvraag opgeslagen.",
+    412: "If-Match noemt een versie (ETag) die het record niet meer heeft; er is niets gewijzigd.",
     415: "De body is geen application/json.",
     500: "Onverwachte fout; gelogd, zonder technische details in het antwoord.",
 }
@@ -187,6 +191,11 @@ COMPONENT_DESCRIPTIONS = {
     "KissBronRequest": "Een geraadpleegde bron zoals de KISS-frontend hem stuurt.",
     "KissRapportagePage": "Een pagina managementinformatie, zoals upstream KISS hem teruggeeft.",
     "KissProblem": "Het antwoord van upstream KISS op een pagina voorbij de laatste.",
+    "KpiCategorieEnum": "KPI-categorie: eerstelijns, doorverbonden, contactverzoek of overig.",
+    "StatistiekenRij": (
+        "Eén rij statistieken: de kenmerken waarop gegroepeerd is (alleen die) en de cijfers "
+        "van de contactmomentdetails in die groep."
+    ),
 }
 UUID_PARAMETER_DESCRIPTION = "UUID van de contactmomentdetails (het veld uuid)."
 

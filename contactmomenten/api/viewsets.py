@@ -4,7 +4,8 @@ A thin ModelViewSet: the FilterSet decides which records, the serializer validat
 shapes, ``contactmomenten.services`` writes a record and its bronnen in one transaction.
 Only JSON in and out; every error is problem+json (``contactmomenten.api.exceptions``); an
 unknown query parameter is a 400 (``contactmomenten.api.query_params``). What a role sees and
-may list is decided by ``contactmomenten.privacy``.
+may list is decided by ``contactmomenten.privacy``. Single-record responses carry an ``ETag``
+and writes honour ``If-Match`` (``contactmomenten.api.conditional``).
 """
 
 from django.urls import reverse
@@ -14,6 +15,8 @@ from rest_framework.renderers import JSONRenderer
 
 from contactmomenten import privacy
 from contactmomenten.api.authentication import ApiClient
+from contactmomenten.api.conditional import ETAG_RESPONSE_HEADER, IF_MATCH_PARAMETER, etag, if_match_versions
+from contactmomenten.api.exceptions import PreconditionFailed
 from contactmomenten.api.pages import v1_record_maker
 from contactmomenten.api.pagination import ContactmomentDetailsPagination
 from contactmomenten.api.parsers import JSONParser
@@ -27,6 +30,7 @@ from contactmomenten.models import ContactmomentDetails
 from contactmomenten.replica import ReplicaReadsMixin
 from contactmomenten.services import (
     DETAIL_FIELDS,
+    RecordChanged,
     contactmomentdetails_create,
     contactmomentdetails_delete,
     contactmomentdetails_update,
@@ -59,6 +63,9 @@ VOORBEELD = {
     ],
 }
 REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, request_only=True)]
+IF_MATCH = " Met If-Match (de ETag die u las) alleen als het record nog die versie heeft, anders 412."
+# The actions whose 200/201 response is one record: they carry its ETag.
+SINGLE_RECORD_ACTIONS = frozenset({"create", "retrieve", "update", "partial_update"})
 
 
 @extend_schema_view(
@@ -81,6 +88,7 @@ REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, requ
         tags=[TAG],
         summary="Contactmomentdetails aanmaken",
         description=f"Legt de details van één contactmoment vast, met de bronnen. {ROLLEN}",
+        parameters=[ETAG_RESPONSE_HEADER],
         examples=REQUEST_EXAMPLES,
         responses={
             201: ContactmomentDetailsSerializer,
@@ -90,7 +98,8 @@ REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, requ
     retrieve=extend_schema(
         tags=[TAG],
         summary="Contactmomentdetails opvragen",
-        description=f"Eén contactmomentdetails op UUID. {ROLLEN}",
+        description=f"Eén contactmomentdetails op UUID, met zijn versie in de ETag-header. {ROLLEN}",
+        parameters=[ETAG_RESPONSE_HEADER],
         responses={200: ContactmomentDetailsSerializer, **problem_responses(400, 401, 403, 404, 406, 500)},
     ),
     update=extend_schema(
@@ -98,12 +107,13 @@ REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, requ
         summary="Contactmomentdetails vervangen",
         description=(
             "Vervangt het hele record: weggelaten optionele velden worden leeg en weggelaten "
-            f"bronnen betekent geen bronnen. {ROLLEN}"
+            f"bronnen betekent geen bronnen.{IF_MATCH} {ROLLEN}"
         ),
+        parameters=[IF_MATCH_PARAMETER, ETAG_RESPONSE_HEADER],
         examples=REQUEST_EXAMPLES,
         responses={
             200: ContactmomentDetailsSerializer,
-            **problem_responses(400, 401, 403, 404, 406, 409, 415, 500),
+            **problem_responses(400, 401, 403, 404, 406, 409, 412, 415, 500),
         },
     ),
     partial_update=extend_schema(
@@ -111,19 +121,21 @@ REQUEST_EXAMPLES = [OpenApiExample("Contactmomentdetails", value=VOORBEELD, requ
         summary="Contactmomentdetails deels wijzigen",
         description=(
             "Wijzigt alleen de meegegeven velden. Met 'bronnen' vervangt die lijst de bestaande "
-            f"bronnen in zijn geheel; zonder 'bronnen' blijven ze staan. {ROLLEN}"
+            f"bronnen in zijn geheel; zonder 'bronnen' blijven ze staan.{IF_MATCH} {ROLLEN}"
         ),
+        parameters=[IF_MATCH_PARAMETER, ETAG_RESPONSE_HEADER],
         responses={
             200: ContactmomentDetailsSerializer,
-            **problem_responses(400, 401, 403, 404, 406, 409, 415, 500),
+            **problem_responses(400, 401, 403, 404, 406, 409, 412, 415, 500),
         },
     ),
     destroy=extend_schema(
         tags=[TAG],
         summary="Contactmomentdetails verwijderen",
-        description=f"Verwijdert het record met zijn bronnen. {ROLLEN}",
+        description=f"Verwijdert het record met zijn bronnen.{IF_MATCH} {ROLLEN}",
+        parameters=[IF_MATCH_PARAMETER],
         # 409: a write of the same record adds a bron while it is being deleted.
-        responses={204: None, **problem_responses(400, 401, 403, 404, 406, 409, 500)},
+        responses={204: None, **problem_responses(400, 401, 403, 404, 406, 409, 412, 500)},
     ),
 )
 class ContactmomentDetailsViewSet(ReplicaReadsMixin, StrictQueryParamsMixin, viewsets.ModelViewSet):
@@ -174,10 +186,20 @@ class ContactmomentDetailsViewSet(ReplicaReadsMixin, StrictQueryParamsMixin, vie
             data["emailadres_kcm"] = self.request.user.email
         return data
 
+    def get_object(self):
+        self.record = super().get_object()
+        return self.record
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        record = getattr(self, "record", None)
+        if record is not None and self.action in SINGLE_RECORD_ACTIONS and response.status_code in (200, 201):
+            response["ETag"] = etag(record)
+        return super().finalize_response(request, response, *args, **kwargs)
+
     def perform_create(self, serializer):
         data = self._written_data(serializer)
         bronnen = data.pop("bronnen", [])
-        serializer.instance = contactmomentdetails_create(data=data, bronnen=bronnen)
+        serializer.instance = self.record = contactmomentdetails_create(data=data, bronnen=bronnen)
 
     def perform_update(self, serializer):
         data = self._written_data(serializer)
@@ -186,9 +208,18 @@ class ContactmomentDetailsViewSet(ReplicaReadsMixin, StrictQueryParamsMixin, vie
             # PUT replaces the whole representation: what is left out becomes empty.
             data = dict.fromkeys(DETAIL_FIELDS) | data
             bronnen = bronnen if bronnen is not None else []
-        serializer.instance = contactmomentdetails_update(
-            details=serializer.instance, data=data, bronnen=bronnen
-        )
+        try:
+            serializer.instance = self.record = contactmomentdetails_update(
+                details=serializer.instance,
+                data=data,
+                bronnen=bronnen,
+                versions=if_match_versions(self.request),
+            )
+        except RecordChanged as exc:
+            raise PreconditionFailed from exc
 
     def perform_destroy(self, instance):
-        contactmomentdetails_delete(details=instance)
+        try:
+            contactmomentdetails_delete(details=instance, versions=if_match_versions(self.request))
+        except RecordChanged as exc:
+            raise PreconditionFailed from exc

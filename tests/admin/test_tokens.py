@@ -7,6 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 
 from contactmomenten.models import ApiToken
+from contactmomenten.services import api_token_create, api_token_revoke
 from tests.conftest import StreamReadingAPIClient
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +75,18 @@ def test_editing_a_token_keeps_its_key(admin_client):
 
     token.refresh_from_db()
     assert (token.name, token.key_hash) == ("KISS productie", old_hash)
+
+
+def test_revoke_action_keeps_the_first_revocation_and_counts_only_new_ones(admin_client):
+    first, _ = api_token_create(name="al ingetrokken", role="kcm")
+    api_token_revoke(token=first)
+    revoked_at = ApiToken.objects.get(pk=first.pk).revoked_at
+    second, _ = api_token_create(name="actief", role="kcm")
+
+    response = admin_client.post(
+        LIST_URL, {"action": "revoke", "_selected_action": [first.pk, second.pk]}, follow=True
+    )
+
+    assert "1 API-token(s) ingetrokken." in [str(m) for m in response.context["messages"]]
+    assert ApiToken.objects.get(pk=first.pk).revoked_at == revoked_at
+    assert ApiToken.objects.get(pk=second.pk).revoked_at is not None

@@ -196,3 +196,21 @@ def test_redoc_page_has_no_web_fonts(client):
 def test_swagger_ui_does_not_call_the_public_validator(client):
     html = client.get("/api/v1/docs").content.decode()
     assert '"validatorUrl": null' in html
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_writes_document_if_match_and_412(schema, method):
+    operation = schema["paths"][DETAIL][method]
+    headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+
+    assert not headers["If-Match"].get("required", False)
+    assert "412" in headers["If-Match"]["description"]
+    assert PROBLEM in operation["responses"]["412"]["content"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "status"),
+    [(DETAIL, "get", "200"), (DETAIL, "put", "200"), (DETAIL, "patch", "200"), (LIST, "post", "201")],
+)
+def test_single_record_responses_document_the_etag_header(schema, path, method, status):
+    assert "ETag" in schema["paths"][path][method]["responses"][status]["headers"]
