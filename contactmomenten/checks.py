@@ -54,3 +54,20 @@ def check_oidc(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@checks.register(checks.Tags.security)
+def check_retention(app_configs, **kwargs):
+    """Production without a retention term keeps personal data forever (AVG art. 5(1)(e))."""
+    if settings.BEWAARTERMIJN_DAGEN is None and not settings.DEBUG:
+        return [
+            checks.Warning(
+                "BEWAARTERMIJN_DAGEN is not set: specifiekeVraag and emailadresKcm are kept forever.",
+                hint=(
+                    "Set BEWAARTERMIJN_DAGEN to the retention term in days and run "
+                    "manage.py apply_retention daily (README, 'Privacy (AVG)')."
+                ),
+                id="contactmomenten.W004",
+            )
+        ]
+    return []

@@ -297,3 +297,16 @@ if EMAILADRES_KCM_VOOR_ANALIST == "pseudoniem" and len(EMAILADRES_KCM_PSEUDONIEM
         "EMAILADRES_KCM_VOOR_ANALIST=pseudoniem needs EMAILADRES_KCM_PSEUDONIEM_SLEUTEL "
         "(at least 32 characters)."
     )
+# Retention (README "Privacy (AVG)"): manage.py apply_retention empties specifiekeVraag and
+# emailadresKcm of records whose einddatum is more than this many days ago, in their history
+# too, and the search terms of older export log rows. Unset: everything is kept (manage.py
+# check warns when DEBUG is off).
+BEWAARTERMIJN_DAGEN = env.str("BEWAARTERMIJN_DAGEN", default="").strip() or None
+if BEWAARTERMIJN_DAGEN is not None:
+    if not BEWAARTERMIJN_DAGEN.isdigit() or int(BEWAARTERMIJN_DAGEN) < 1:
+        raise ImproperlyConfigured(
+            "BEWAARTERMIJN_DAGEN must be a whole number of days, at least 1 (or unset)."
+        )
+    BEWAARTERMIJN_DAGEN = int(BEWAARTERMIJN_DAGEN)
+# Also empty the titels of the bronnen of those records (a titel may name a citizen's case).
+BEWAARTERMIJN_BRONTITELS = env.bool("BEWAARTERMIJN_BRONTITELS", default=False)

@@ -45,8 +45,16 @@ def test_deploy_check_is_clean_for_production_settings():
         "--fail-level",
         "WARNING",
         SECRET_KEY="p" * 20 + "roductie-geheim-0123456789-abcdefghij",
+        BEWAARTERMIJN_DAGEN="730",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_without_a_retention_term_gives_a_warning():
+    result = _manage("check", SECRET_KEY="p" * 20 + "roductie-geheim-0123456789-abcdefghij")
+    assert result.returncode == 0
+    assert "contactmomenten.W004" in result.stdout + result.stderr
+    assert "BEWAARTERMIJN_DAGEN is not set" in result.stdout + result.stderr
 
 
 def test_short_managementinformatie_key_gives_a_warning():
@@ -65,6 +73,8 @@ def test_locale_settings(settings, name, value):
     [
         ({"EMAILADRES_KCM_VOOR_ANALIST": "soms"}, "must be weglaten, pseudoniem or tonen"),
         ({"EMAILADRES_KCM_VOOR_ANALIST": "pseudoniem"}, "needs EMAILADRES_KCM_PSEUDONIEM_SLEUTEL"),
+        ({"BEWAARTERMIJN_DAGEN": "een jaar"}, "BEWAARTERMIJN_DAGEN must be a whole number of days"),
+        ({"BEWAARTERMIJN_DAGEN": "0"}, "BEWAARTERMIJN_DAGEN must be a whole number of days"),
     ],
 )
 def test_privacy_settings_refuse_to_start_when_wrong(env, message):

@@ -9,6 +9,7 @@ export, and every export is written to ``ExportLog``: its filters as Dutch text,
 count once it finishes. The files stream (``contactmomenten.exports``): nothing is buffered.
 """
 
+import json
 import re
 
 from django.contrib import admin, messages
@@ -52,12 +53,39 @@ def export_filter_text(params, *, selected: int | None = None) -> str:
         if name in NOT_FILTERS or name in _DATE_HIERARCHY:
             continue
         for value in values:
-            if name == "q":
-                value = f'"{value}"'
+            if name == "q":  # quoted, escaped: export_filter_text_retained finds its end
+                value = json.dumps(value, ensure_ascii=False)
             elif name.startswith("startdatum__"):
                 value = _MIDNIGHT.sub(r"\1", value)
             parts.append(f"{FILTER_LABELS.get(name, name)} = {value}")
     return ", ".join(parts) or "geen filters (alle rijen)"
+
+
+# What the export log keeps of a filter text past the retention term: the vocabulary filters
+# and the period, not a search term or any other parameter (they may name a person).
+FILTER_RETAINED_LABELS = frozenset(
+    {"selectie", "dag", "maand", "jaar", *(label for label in FILTER_LABELS.values() if label != "zoekterm")}
+)
+FILTER_REMOVED = "zoekterm en overige filters verwijderd na de bewaartermijn"
+_ZOEKTERM = re.compile(r'zoekterm = "(?:[^"\\]|\\.)*"')
+_PART_BOUNDARY = re.compile(r", (?=[^,=]+ = )")
+
+
+def export_filter_text_retained(text: str) -> str:
+    """``text`` (an ``export_filter_text``) with only the parts the log keeps past the
+    retention term, and a note when it dropped any; applying it twice changes nothing."""
+    if FILTER_REMOVED in text:
+        text = text.replace(FILTER_REMOVED, "").rstrip(", ")
+        dropped = True
+    else:
+        dropped = False
+    if not text or text == "geen filters (alle rijen)":
+        return FILTER_REMOVED if dropped else text
+    parts = _PART_BOUNDARY.split(_ZOEKTERM.sub('zoekterm = ""', text))
+    kept = [part for part in parts if part.partition(" = ")[0] in FILTER_RETAINED_LABELS]
+    if len(kept) < len(parts):
+        dropped = True
+    return ", ".join([*kept, FILTER_REMOVED] if dropped else kept)
 
 
 def _logged(chunks, log: ExportLog, counter: RowCounter):

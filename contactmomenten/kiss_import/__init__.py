@@ -6,7 +6,9 @@ The pieces, one concern each: ``source`` reads upstream read-only in batches,
 their reason), ``writer`` upserts a batch and its bronnen and history in one transaction.
 Each batch commits on its own, and the upsert is idempotent (keyed on the contactmoment,
 unchanged records untouched), so an interrupted run is resumed by starting it again. At the
-end the per-month counts of source and target are compared.
+end the per-month counts of source and target are compared. Records past the retention term
+(``BEWAARTERMIJN_DAGEN``) are stored without their personal data, as ``apply_retention``
+leaves them, so an import never brings back what retention removed.
 """
 
 from collections import Counter
@@ -21,6 +23,7 @@ from contactmomenten.kiss_import.source import KissSource
 from contactmomenten.kiss_import.validation import Record, record_fields, record_validate
 from contactmomenten.kiss_import.writer import RecordsWriter
 from contactmomenten.models import ContactmomentDetails
+from contactmomenten.retention import retention_incoming
 
 DEFAULT_BATCH_SIZE = 5000
 
@@ -77,6 +80,8 @@ def kiss_import(
     if connection.vendor != "postgresql":
         raise RuntimeError("import_kiss schrijft alleen naar PostgreSQL.")
     summary = ImportSummary()
+    # Records past the retention term arrive as apply_retention leaves them (issue 9 §3).
+    retained = retention_incoming()
     rejected_months: Counter = Counter()
     with KissSource(source_url, since=since) as source:
         total = source.count()
@@ -89,6 +94,9 @@ def kiss_import(
                 for row in batch:
                     checked = record_validate(row)
                     if isinstance(checked, Record):
+                        if retained:
+                            fields, bronnen = retained(checked.fields, checked.bronnen)
+                            checked = Record(checked.contactmoment, fields, bronnen)
                         records.append(checked)
                     else:
                         rejects.add(row, checked)

@@ -87,6 +87,7 @@ def _check(**env):
         "PATH": "/usr/bin:/bin",
         "ENV_FILE": "",
         "SECRET_KEY": "p" * 20 + "roductie-geheim-0123456789-abcdefghij",
+        "BEWAARTERMIJN_DAGEN": "730",
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
