@@ -20,6 +20,6 @@ class ContactmomentenConfig(AppConfig):
         from contactmomenten.privacy import sqlite_functions_register
         from contactmomenten.roles import role_groups_post_migrate
 
-        history_connect()
+        history_connect(self.get_model("ContactmomentDetails").history.model)
         post_migrate.connect(role_groups_post_migrate, dispatch_uid="kiss_role_groups")
         connection_created.connect(sqlite_functions_register, dispatch_uid="kiss_sqlite_functions")
