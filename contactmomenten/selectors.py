@@ -1,7 +1,8 @@
 """Reads of kiss-details shared by several faces: a single record for KISS, the keyset pages
 of contactmomentdetails (/api/v1 list, KISS management endpoint), the values in use of the
-vocabulary fields (gespreksresultaat, afdeling, kanaal) and what changed in a record since a
-version (the admin's refused save).
+vocabulary fields (gespreksresultaat, afdeling, kanaal), the resultaten of the KPI mapping
+and what changed in a record since a version (the admin's refused save). The aggregates live
+in ``contactmomenten.statistieken``.
 
 The API faces call a function here for their pages, so the query shape of a page (ordering,
 prefetching, what is counted, which columns a row has) is decided in one place and can be
@@ -17,7 +18,7 @@ from django.db.models import Prefetch, QuerySet
 
 from contactmomenten import privacy
 from contactmomenten.constants import STABLE_ORDER
-from contactmomenten.models import Bron, ContactmomentDetails, version_moment
+from contactmomenten.models import Bron, ContactmomentDetails, GespreksresultaatCategorie, version_moment
 from contactmomenten.paging import Page, page_fetch
 
 # The vocabularies of free-text fields (afdelingen, resultaten, kanalen) are small and change
@@ -159,3 +160,8 @@ def contactmomentdetails_values_in_use(field_name: str) -> list[str]:
 def contactmomentdetails_values_in_use_forget(field_name: str) -> None:
     """Drop the cached values of ``field_name`` (a beheerder just confirmed a new one)."""
     cache.delete(_values_in_use_key(field_name))
+
+
+def gespreksresultaat_categorie_resultaten() -> list[str]:
+    """The gespreksresultaten the KPI mapping knows (a small table: read on each call)."""
+    return list(GespreksresultaatCategorie.objects.order_by("resultaat").values_list("resultaat", flat=True))
