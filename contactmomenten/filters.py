@@ -3,12 +3,14 @@
 The /api/v1 list and /api/v1/statistieken (without ``ordering``) filter through this class,
 so a filter means the same in both; a face that offers the same filters should use it too.
 (The admin list has its own list filters, search and date hierarchy, and its export exports
-what that list selects; the KISS management endpoint filters only by upstream's from/to.) Callers pass a QueryDict and get a queryset (or
-form errors); the only thing it reads of a request is the user's role. Who may filter on a
-personal field is decided by ``contactmomenten.privacy``: ``PRIVACY_FILTERS`` names those
-filters, so a view can refuse them up front (``privacy_filters_refused``), and the filters
-themselves only match what the requesting role sees (``self.request``; no request means no
-personal filter). Datetime values are parsed by ``contactmomenten.datetimes``.
+what that list selects; the KISS management endpoint filters only by upstream's from/to.)
+
+Callers pass a QueryDict and get a queryset (or form errors); the only thing it reads of a
+request is the user's role. Who may filter on a personal field is decided by
+``contactmomenten.privacy``: ``PRIVACY_FILTERS`` names those filters, so a view can refuse
+them up front (``privacy_filters_refused``), and the filters themselves only match what the
+requesting role sees (``self.request``; no request means no personal filter). Datetime values
+are parsed by ``contactmomenten.datetimes``.
 """
 
 from datetime import date, datetime, time
