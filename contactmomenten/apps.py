@@ -1,6 +1,6 @@
 """App configuration; registers the system checks, the history and request-log receivers, the
-role-group sync (after every migrate) and the SQLite functions of ``contactmomenten.privacy``
-on startup."""
+role-group sync (after every migrate) and the SQLite functions of ``contactmomenten.privacy`` and
+``contactmomenten.statistieken`` on startup."""
 
 from django.apps import AppConfig
 
@@ -19,7 +19,9 @@ class ContactmomentenConfig(AppConfig):
         from contactmomenten.history import history_connect
         from contactmomenten.privacy import sqlite_functions_register
         from contactmomenten.roles import role_groups_post_migrate
+        from contactmomenten.statistieken.tabel import sqlite_functions_register as sqlite_statistics
 
         history_connect()
         post_migrate.connect(role_groups_post_migrate, dispatch_uid="kiss_role_groups")
         connection_created.connect(sqlite_functions_register, dispatch_uid="kiss_sqlite_functions")
+        connection_created.connect(sqlite_statistics, dispatch_uid="kiss_sqlite_statistics")

@@ -1,4 +1,5 @@
-"""Fixed vocabularies of kiss-details: API roles and the known kinds of bron.
+"""Fixed vocabularies of kiss-details: API roles, the known kinds of bron and the KPI
+categories of gespreksresultaten (with KISS's default resultaten).
 
 Kept apart from the models so that permissions, filters, factories and the admin can import
 them without importing each other.
@@ -24,6 +25,31 @@ class BronSoort(models.TextChoices):
     NIEUWSBERICHT = "nieuwsbericht", "Nieuwsbericht"
     WERKINSTRUCTIE = "werkinstructie", "Werkinstructie"
 
+
+class KpiCategorie(models.TextChoices):
+    """What a gespreksresultaat means for the KCC's KPIs (issue 8 §1): handled by the KCC
+    itself, put through to the second line, a contactverzoek, or anything else."""
+
+    EERSTELIJNS = "eerstelijns", "Eerstelijns afgehandeld"
+    DOORVERBONDEN = "doorverbonden", "Doorverbonden"
+    CONTACTVERZOEK = "contactverzoek", "Contactverzoek"
+    OVERIG = "overig", "Overig"
+
+
+# KISS's default gespreksresultaten and their KPI category: the seed of the mapping
+# (migration 0010), which a beheerder then extends in the admin.
+KISS_GESPREKSRESULTATEN = {
+    "Zelfstandig afgehandeld": KpiCategorie.EERSTELIJNS,
+    "Afgehandeld na ruggespraak": KpiCategorie.EERSTELIJNS,
+    "Afgehandeld, klant belt terug": KpiCategorie.EERSTELIJNS,
+    "Doorverbonden naar afdeling": KpiCategorie.DOORVERBONDEN,
+    "Doorverbonden naar collega": KpiCategorie.DOORVERBONDEN,
+    "Verwezen naar ander instantie": KpiCategorie.DOORVERBONDEN,
+    "Contactverzoek gemaakt": KpiCategorie.CONTACTVERZOEK,
+    "Onbekend": KpiCategorie.OVERIG,
+    "Verbinding verbroken": KpiCategorie.OVERIG,
+    "Klant neemt opnieuw contact op": KpiCategorie.OVERIG,
+}
 
 # Names of the Django auth groups that give admin/session users a role.
 GROUP_BEHEERDER = "Beheerder"

@@ -1,6 +1,7 @@
 """Data model of kiss-details: one ContactmomentDetails per question a KCM handled, its
-consulted bronnen, the API tokens of the clients that read and write them, the export log,
-and the link between a user and their identity at the OIDC provider.
+consulted bronnen, the KPI category of each gespreksresultaat, the API tokens of the clients
+that read and write them, the export log, and the link between a user and their identity at
+the OIDC provider.
 
 The database itself enforces what must always hold (unique contactmoment, einddatum not
 before startdatum, bronnen deleted with their record); the Dutch ``verbose_name`` and
@@ -18,7 +19,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from contactmomenten.constants import GESPREKS_ID_PATTERN, STABLE_ORDER, Rol
+from contactmomenten.constants import GESPREKS_ID_PATTERN, STABLE_ORDER, KpiCategorie, Rol
 from contactmomenten.history import history_user_get
 
 gespreks_id_validator = RegexValidator(
@@ -196,6 +197,48 @@ class ContactmomentDetails(models.Model):
         if self.startdatum and self.einddatum:
             return self.einddatum - self.startdatum
         return None
+
+
+class GespreksresultaatCategorie(models.Model):
+    """The KPI category of one gespreksresultaat value (free text in KISS), set by a beheerder.
+
+    The statistics match a record's gespreksresultaat exactly, after trimming, against
+    ``resultaat``; a value without a row here counts as ``overig``.
+    """
+
+    resultaat = models.CharField(
+        "gespreksresultaat",
+        max_length=200,
+        unique=True,
+        help_text=(
+            "De waarde van gespreksresultaat zoals KISS hem opslaat, exact (hoofdlettergevoelig); "
+            "spaties aan het begin en eind tellen niet mee."
+        ),
+    )
+    categorie = models.CharField(
+        "KPI-categorie",
+        max_length=20,
+        choices=KpiCategorie.choices,
+        help_text=(
+            "Eerstelijns: door het KCC zelf afgehandeld; doorverbonden: naar de tweede lijn; "
+            "contactverzoek; overig: al het andere."
+        ),
+    )
+
+    class Meta:
+        verbose_name = "KPI-categorie van een gespreksresultaat"
+        verbose_name_plural = "KPI-categorieën van gespreksresultaten"
+        ordering = ["resultaat"]
+
+    def __str__(self):
+        return f"{self.resultaat}: {self.get_categorie_display()}"
+
+    def save(self, *args, **kwargs):
+        self.resultaat = (self.resultaat or "").strip()  # matched after trimming
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.resultaat = (self.resultaat or "").strip()
 
 
 class Bron(models.Model):

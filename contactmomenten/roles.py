@@ -21,7 +21,11 @@ _CRUD = ("view", "add", "change", "delete")
 # Codenames within the contactmomenten app.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     GROUP_BEHEERDER: frozenset(
-        [f"{action}_{model}" for action in _CRUD for model in ("contactmomentdetails", "bron", "apitoken")]
+        [
+            f"{action}_{model}"
+            for action in _CRUD
+            for model in ("contactmomentdetails", "bron", "apitoken", "gespreksresultaatcategorie")
+        ]
         + [
             "export_contactmomentdetails",
             "view_historicalcontactmomentdetails",
@@ -34,6 +38,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "view_bron",
             "export_contactmomentdetails",
             "view_historicalcontactmomentdetails",
+            # Reads the KPI mapping behind the figures; only a beheerder changes it.
+            "view_gespreksresultaatcategorie",
         ]
     ),
     # KCM works through KISS and the API only; the group exists so the API can map it to the

@@ -1,5 +1,6 @@
-"""All reads of kiss-details: single records and pages of contactmomentdetails, and the
-values in use of the vocabulary fields (gespreksresultaat, afdeling, kanaal).
+"""All reads of kiss-details: single records and pages of contactmomentdetails, the values
+in use of the vocabulary fields (gespreksresultaat, afdeling, kanaal) and the resultaten of
+the KPI mapping. The aggregates live in ``contactmomenten.statistieken``.
 
 Views never build querysets themselves; they call a function here, so the query shape
 (ordering, prefetching, what is counted, which columns a page row has) is decided in one place
@@ -14,7 +15,7 @@ from django.db.models import Prefetch, QuerySet
 
 from contactmomenten import privacy
 from contactmomenten.constants import STABLE_ORDER
-from contactmomenten.models import Bron, ContactmomentDetails
+from contactmomenten.models import Bron, ContactmomentDetails, GespreksresultaatCategorie
 from contactmomenten.paging import Page, page_fetch
 
 # The vocabularies of free-text fields (afdelingen, resultaten, kanalen) are small and change
@@ -137,3 +138,8 @@ def contactmomentdetails_values_in_use(field_name: str) -> list[str]:
 def contactmomentdetails_values_in_use_forget(field_name: str) -> None:
     """Drop the cached values of ``field_name`` (a beheerder just confirmed a new one)."""
     cache.delete(_values_in_use_key(field_name))
+
+
+def gespreksresultaat_categorie_resultaten() -> list[str]:
+    """The gespreksresultaten the KPI mapping knows (a small table: read on each call)."""
+    return list(GespreksresultaatCategorie.objects.order_by("resultaat").values_list("resultaat", flat=True))

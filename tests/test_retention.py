@@ -16,8 +16,8 @@ from django.core import checks
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from contactmomenten import dashboard
 from contactmomenten.models import Bron, ContactmomentDetails, ExportLog
+from contactmomenten.statistieken import dashboard
 from tests.factories import BronFactory, ContactmomentDetailsFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.contrib import admin
 
 from contactmomenten.admin.contactmomentdetails import ContactmomentDetailsAdmin
 from contactmomenten.admin.exports import ExportLogAdmin
+from contactmomenten.admin.kpi import GespreksresultaatCategorieAdmin
 from contactmomenten.admin.tokens import ApiTokenAdmin
 
 admin.site.site_header = "KISS contactmomentdetails"
@@ -22,4 +23,4 @@ admin.site.login_template = "contactmomenten/login.html"
 # The index leads Beheerder and Analist to the dashboard "Managementinformatie" too.
 admin.site.index_template = "admin/contactmomenten/index.html"
 
-__all__ = ["ApiTokenAdmin", "ContactmomentDetailsAdmin", "ExportLogAdmin"]
+__all__ = ["ApiTokenAdmin", "ContactmomentDetailsAdmin", "ExportLogAdmin", "GespreksresultaatCategorieAdmin"]

@@ -2,16 +2,15 @@
 lead reads at a glance, for Beheerder and Analist only (others get 403).
 
 The view is thin: it reads the period (default: the last 30 days, up to and including today)
-and the afdeling and kanaal filters, asks ``contactmomenten.dashboard`` for the aggregates (a
-fixed number of queries, whatever the number of rows), and shapes each figure as a chart
+and the afdeling and kanaal filters, asks ``contactmomenten.statistieken.dashboard`` for the
+aggregates (a fixed number of queries, whatever the number of rows; from the replica when
+one is configured), and shapes each figure as a chart
 specification (drawn by the vendored Chart.js in ``contactmomenten/dashboard.js``, data passed
 with ``json_script``: no inline script) and as the table behind it, which ``?csv=<figuur>``
-downloads.
+downloads. Each gespreksresultaat without a KPI category links to the mapping's add form
+with the value filled in, for those who may add one.
 """
 
-import codecs
-import csv
-import io
 from datetime import date, datetime, time, timedelta
 
 from django import forms
@@ -25,12 +24,14 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
-from contactmomenten import dashboard as cijfers
 from contactmomenten.admin import dashboard_figuren as figures
-from contactmomenten.exports.csvfile import formula_guarded
+from contactmomenten.exports.csvfile import csv_table
 from contactmomenten.models import ContactmomentDetails
+from contactmomenten.replica import reads_from_replica
 from contactmomenten.roles import ADMIN_ROLES, user_role
 from contactmomenten.selectors import contactmomentdetails_values_in_use
+from contactmomenten.statistieken import AMSTERDAM
+from contactmomenten.statistieken import dashboard as cijfers
 
 DEFAULT_DAGEN = 30
 CSP = (
@@ -69,7 +70,7 @@ class DashboardForm(forms.Form):
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=cijfers.AMSTERDAM)
+    return datetime.combine(day, time.min, tzinfo=AMSTERDAM)
 
 
 def _period_queryset(van: date, tot: date, afdeling: str, kanaal: str):
@@ -84,14 +85,7 @@ def _period_queryset(van: date, tot: date, afdeling: str, kanaal: str):
 
 
 def _csv_response(kolommen, rijen, naam: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(kolommen)
-    for rij in rijen:
-        writer.writerow(["" if v is None else formula_guarded(v) if isinstance(v, str) else v for v in rij])
-    response = HttpResponse(
-        codecs.BOM_UTF8 + buffer.getvalue().encode(), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(csv_table(kolommen, rijen), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="managementinformatie-{naam}.csv"'
     return response
 
@@ -107,7 +101,16 @@ def changelist_link(van: date, tot: date, afdeling: str, kanaal: str, **extra) -
     return reverse("admin:contactmomenten_contactmomentdetails_changelist") + "?" + urlencode(params)
 
 
+def _mapping_link(request, resultaat: str) -> str | None:
+    """The mapping's add form with ``resultaat`` filled in, if the user may add one."""
+    if not request.user.has_perm("contactmomenten.add_gespreksresultaatcategorie"):
+        return None
+    add = reverse("admin:contactmomenten_gespreksresultaatcategorie_add")
+    return f"{add}?{urlencode({'resultaat': resultaat})}"
+
+
 @never_cache
+@reads_from_replica
 def managementinformatie_view(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
@@ -185,6 +188,7 @@ def managementinformatie_view(request):
                     "link": changelist_link(
                         van, tot, afdeling, kanaal, gespreksresultaat=r["gespreksresultaat"]
                     ),
+                    "categorie_link": _mapping_link(request, r["gespreksresultaat"]),
                 }
                 for r in ongemapt
             ],

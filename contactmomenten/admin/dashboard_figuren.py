@@ -1,5 +1,5 @@
 """The figures of the dashboard "Managementinformatie", shaped from the aggregates of
-``contactmomenten.dashboard``: headline figures against the previous period, a chart
+``contactmomenten.statistieken.dashboard``: headline figures against the previous period, a chart
 specification per chart (what ``contactmomenten/dashboard.js`` draws) with the table behind
 it (``kolommen``/``rijen``, the CSV download), and the busy-times heat map. Dutch labels and
 number formats; nothing here knows of requests.
@@ -7,18 +7,15 @@ number formats; nothing here knows of requests.
 
 from datetime import date, timedelta
 
-from contactmomenten import dashboard as cijfers
+from contactmomenten.constants import KpiCategorie
+from contactmomenten.statistieken import dashboard as cijfers
 
 # Periods longer than this are shown per week instead of per day.
 PER_WEEK_VANAF_DAGEN = 92
 EERSTELIJNS_NORM = 0.8
 WEEKDAGEN = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-KPI_LABELS = {
-    cijfers.EERSTELIJNS: "Eerstelijns afgehandeld",
-    cijfers.DOORVERBONDEN: "Doorverbonden",
-    cijfers.CONTACTVERZOEK: "Contactverzoek",
-    cijfers.OVERIG: "Overig",
-}
+KPI_VOLGORDE = tuple(KpiCategorie.values)
+KPI_LABELS = dict(KpiCategorie.choices)
 
 
 def _aantal(n) -> str:
@@ -110,7 +107,7 @@ def figuren(queryset, van: date, tot: date) -> dict:
     per_periode = cijfers.dashboard_per_periode(queryset, periode)
     perioden = _dagen(van, tot, per_week)
     telling = {(row[periode], row["kpiCategorie"]): row["aantal"] for row in per_periode}
-    per_dag = [[telling.get((d, c), 0) for c in cijfers.KPI_VOLGORDE] for d in perioden]
+    per_dag = [[telling.get((d, c), 0) for c in KPI_VOLGORDE] for d in perioden]
     volume_labels = [(f"week van {d:%d-%m}" if per_week else f"{d:%d-%m}") for d in perioden]
     volume = {
         "titel": f"Contactmomenten per {periode}, naar KPI-categorie",
@@ -122,10 +119,10 @@ def figuren(queryset, van: date, tot: date) -> dict:
             "labels": volume_labels,
             "reeksen": [
                 {"label": KPI_LABELS[c], "data": [telling.get((d, c), 0) for d in perioden]}
-                for c in cijfers.KPI_VOLGORDE
+                for c in KPI_VOLGORDE
             ],
         },
-        "kolommen": [periode, *cijfers.KPI_VOLGORDE, "aantal"],
+        "kolommen": [periode, *KPI_VOLGORDE, "aantal"],
         "rijen": [[d.isoformat(), *counts, sum(counts)] for d, counts in zip(perioden, per_dag, strict=True)],
     }
 
@@ -165,20 +162,23 @@ def figuren(queryset, van: date, tot: date) -> dict:
             "max": 100,
             "labels": namen,
             "reeksen": [
-                {"label": KPI_LABELS[c], "data": [round(r[c] / r["aantal"] * 100, 1) for r in afdelingen]}
-                for c in cijfers.KPI_VOLGORDE
+                {
+                    "label": KPI_LABELS[c],
+                    "data": [round(r[cijfers.AANDEEL_PER_CATEGORIE[c]] * 100, 1) for r in afdelingen],
+                }
+                for c in KPI_VOLGORDE
             ],
         },
         "kolommen": [
             "verantwoordelijkeAfdeling",
             "aantal",
-            *(f"aandeel{c.capitalize()}" for c in cijfers.KPI_VOLGORDE),
+            *(f"aandeel{c.capitalize()}" for c in KPI_VOLGORDE),
         ],
         "rijen": [
             [
                 r["verantwoordelijkeAfdeling"],
                 r["aantal"],
-                *(round(r[c] / r["aantal"], 4) for c in cijfers.KPI_VOLGORDE),
+                *(round(r[cijfers.AANDEEL_PER_CATEGORIE[c]], 4) for c in KPI_VOLGORDE),
             ]
             for r in afdelingen
         ],

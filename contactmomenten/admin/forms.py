@@ -3,7 +3,8 @@
 gespreksresultaat, verantwoordelijke afdeling and kanaal are free text in KISS, and every
 typo becomes a new filter value that breaks the figures. So their inputs suggest the values
 in use (an HTML ``<datalist>``: no script, CSP-safe), and a value that is not yet in use is
-only saved after the beheerder ticks "Ja, ... is een nieuwe waarde". URL and vraag get
+only saved after the beheerder ticks "Ja, ... is een nieuwe waarde". The resultaten of the
+KPI mapping count as known gespreksresultaten. URL and vraag get
 inputs wide enough to read them.
 """
 
@@ -15,6 +16,7 @@ from contactmomenten.selectors import (
     VOCABULARY_FIELDS,
     contactmomentdetails_values_in_use,
     contactmomentdetails_values_in_use_forget,
+    gespreksresultaat_categorie_resultaten,
 )
 
 
@@ -64,10 +66,15 @@ class ContactmomentDetailsAdminForm(forms.ModelForm):
                 self.fields[name].widget = KnownValuesInput(self._known_values(name))
 
     def _known_values(self, name: str) -> list[str]:
-        """The values in use, plus this record's own value (it may be newer than the cache)."""
+        """The values in use, plus this record's own value (it may be newer than the cache);
+        for gespreksresultaat also every resultaat of the KPI mapping (a beheerder mapped it,
+        so it is no typo even before a record uses it)."""
         values = contactmomentdetails_values_in_use(name)
-        own = getattr(self.instance, name, "") if self.instance.pk else ""
-        return sorted({*values, own} - {""}) if own and own not in values else values
+        extra = set(gespreksresultaat_categorie_resultaten()) if name == "gespreksresultaat" else set()
+        if self.instance.pk:
+            extra.add(getattr(self.instance, name, ""))
+        extra -= {""}
+        return sorted({*values, *extra}) if extra - set(values) else values
 
     def clean(self):
         cleaned = super().clean()

@@ -191,6 +191,11 @@ COMPONENT_DESCRIPTIONS = {
     "KissBronRequest": "Een geraadpleegde bron zoals de KISS-frontend hem stuurt.",
     "KissRapportagePage": "Een pagina managementinformatie, zoals upstream KISS hem teruggeeft.",
     "KissProblem": "Het antwoord van upstream KISS op een pagina voorbij de laatste.",
+    "KpiCategorieEnum": "KPI-categorie: eerstelijns, doorverbonden, contactverzoek of overig.",
+    "StatistiekenRij": (
+        "Eén rij statistieken: de kenmerken waarop gegroepeerd is (alleen die) en de cijfers "
+        "van de contactmomentdetails in die groep."
+    ),
 }
 UUID_PARAMETER_DESCRIPTION = "UUID van de contactmomentdetails (het veld uuid)."
 

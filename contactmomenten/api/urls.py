@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path, re_path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from contactmomenten.api import kiss, viewsets
+from contactmomenten.api import kiss, statistieken, viewsets
 from contactmomenten.api.exceptions import not_found
 from contactmomenten.api.permissions import DocsAccess
 
@@ -43,6 +43,7 @@ _v1_item = viewsets.ContactmomentDetailsViewSet.as_view(
 v1_urlpatterns = [
     path("contactmomentdetails", _v1_collection, name="v1-contactmomentdetails-list"),
     path("contactmomentdetails/<uuid:uuid>", _v1_item, name="v1-contactmomentdetails-detail"),
+    path("statistieken", statistieken.StatistiekenView.as_view(), name="v1-statistieken"),
     path("schema", SpectacularAPIView.as_view(permission_classes=[DocsAccess]), name="v1-schema"),
     path(
         "docs",

@@ -66,3 +66,10 @@ def csv_stream(
             chunk = []
     if chunk:
         yield "".join(chunk).encode()
+
+
+def csv_table(columns: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """A small table (a statistics or dashboard figure) as one CSV file: BOM, header, rows."""
+    writer = csv_writer(",")
+    lines = [writer.writerow(list(columns)), *(writer.writerow([_csv_text(v) for v in row]) for row in rows)]
+    return codecs.BOM_UTF8 + "".join(lines).encode()

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from contactmomenten.dashboard import AMSTERDAM
+from contactmomenten.statistieken import AMSTERDAM
 from tests.factories import ContactmomentDetailsFactory
 
 URL = "/admin/managementinformatie/"

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from contactmomenten.constants import KISS_GESPREKSRESULTATEN
+from contactmomenten.models import GespreksresultaatCategorie
 from tests.admin.helpers import change_url, form_data
 from tests.factories import ContactmomentDetailsFactory
 
@@ -30,12 +32,31 @@ def test_change_form_suggests_the_values_in_use(admin_client_for):
 
     assert datalist(html, "kanaal") == ["balie", "chat"]
     assert datalist(html, "verantwoordelijke_afdeling") == ["Burgerzaken", "Parkeren"]
-    assert datalist(html, "gespreksresultaat") == ["Doorverbonden", "Terugbelverzoek"]
+    # The values in use plus the resultaten of the KPI mapping (KISS's defaults, seeded).
+    assert datalist(html, "gespreksresultaat") == sorted(
+        {"Doorverbonden", "Terugbelverzoek", *KISS_GESPREKSRESULTATEN}
+    )
     assert 'list="id_kanaal_waarden"' in html
     assert "<script>" not in html.split('id="content-main"')[1]  # no inline script (CSP)
     for field in ("contactmoment", "vraag"):
         tag = re.search(rf'<input[^>]*name="{field}"[^>]*>', html).group(0)
         assert 'class="vTextField kiss-breed"' in tag, field
+
+
+def test_a_mapped_resultaat_is_known_before_any_record_uses_it(admin_client_for):
+    # Issue 12 §4: a beheerder mapped "Terugbelverzoek"; it is no typo in the change form.
+    GespreksresultaatCategorie.objects.create(resultaat="Terugbelverzoek", categorie="contactverzoek")
+    details = ContactmomentDetailsFactory(gespreksresultaat="Zelfstandig afgehandeld")
+    beheerder = admin_client_for("beheerder")
+
+    assert "Terugbelverzoek" in datalist(beheerder.get(change_url(details)).text, "gespreksresultaat")
+    response = beheerder.post(
+        change_url(details), form_data(details, confirm_new=False, gespreksresultaat="Terugbelverzoek")
+    )
+
+    assert response.status_code == 302
+    details.refresh_from_db()
+    assert details.gespreksresultaat == "Terugbelverzoek"
 
 
 def test_known_value_saves_at_once(admin_client_for):

@@ -27,12 +27,14 @@ def test_migration_creates_the_role_groups_with_their_permissions():
         "change_bron",
         "add_apitoken",
         "export_contactmomentdetails",
+        "change_gespreksresultaatcategorie",
     }
     assert codenames(GROUP_ANALIST) == {
         "view_contactmomentdetails",
         "view_bron",
         "view_historicalcontactmomentdetails",
         "export_contactmomentdetails",
+        "view_gespreksresultaatcategorie",
     }
     assert codenames(GROUP_KCM) == set()
 
