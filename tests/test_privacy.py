@@ -3,7 +3,8 @@ value of EMAILADRES_KCM_VOOR_ANALIST, the kcm role's list scope, and who may fil
 
 One table: every read path (admin list, list querystring filter, change form, history page
 and list search; CSV and XLSX export, and the export filtered by the querystring; /api/v1
-list and detail; KISS GET; KISS management endpoint; the dashboard and its CSVs) x role x
+list and detail; KISS GET; KISS management endpoint; the dashboard and its CSVs; the
+statistics API in every grouping, JSON and CSV, and filtered on the address) x role x
 setting. Each reader returns what the response shows of the address: the address, its
 pseudonym, or None; a filter that narrows the result counts as showing the address.
 """
@@ -18,6 +19,7 @@ import pytest
 
 from contactmomenten import privacy
 from contactmomenten.models import ContactmomentDetails
+from contactmomenten.statistieken.tabel import GROEPERINGEN
 from tests.admin.helpers import CHANGELIST_URL, change_url
 from tests.factories import ContactmomentDetailsFactory
 
@@ -125,6 +127,35 @@ def read_dashboard(clients, role, record):
     return _seen(text)
 
 
+STATISTIEKEN = "/api/v1/statistieken"
+
+
+def read_statistieken(clients, role, record):
+    """Every grouping of the statistics API, as JSON and as CSV: never a figure per KCM."""
+    client = clients["api"](role)
+    text = ""
+    for key in GROEPERINGEN:
+        for extra in ({}, {"format": "csv"}):
+            response = client.get(STATISTIEKEN, {"groeperen": key, **extra})
+            assert response.status_code == 200, response.content
+            text += response.content.decode()
+    return _seen(text)
+
+
+def read_statistieken_filter(clients, role, record):
+    """The statistics filtered on emailadresKcm: by the pseudonym, or narrowed by the address."""
+    client = clients["api"](role)
+
+    def aantal(value):
+        response = client.get(STATISTIEKEN, {"emailadresKcm": value})
+        assert response.status_code in (200, 403), response.content
+        return response.json()[0]["aantal"] if response.status_code == 200 else None
+
+    if aantal(privacy.pseudonym(EMAIL)) == 1:
+        return privacy.pseudonym(EMAIL)
+    return EMAIL if aantal(OTHER_EMAIL) == 0 else None
+
+
 def read_export_csv(clients, role, record):
     response = _admin(clients["admin"], role).get(f"{CHANGELIST_URL}export/csv/")
     content = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -198,6 +229,8 @@ READ_PATHS = {
     "kiss_get": (read_kiss_get, API, expected),
     "kiss_rapportage": (read_kiss_rapportage, ("analist", "beheerder", "jwt"), expected),
     "dashboard": (read_dashboard, ADMIN, never),
+    "statistieken": (read_statistieken, ("analist", "beheerder", "jwt"), never),
+    "statistieken_filter": (read_statistieken_filter, ("analist", "beheerder", "jwt"), expected),
 }
 CASES = [(path, role) for path, (_, roles, _) in READ_PATHS.items() for role in roles]
 
