@@ -32,6 +32,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler, set_rollback
 
+from contactmomenten.api.parsers import PARSE_ERROR_DETAIL
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -56,7 +58,6 @@ TITLES = {
 }
 VALIDATION_DETAIL = "Een of meer velden of parameters zijn ongeldig; zie invalidParams."
 SERVER_ERROR_DETAIL = "Er ging iets mis bij het verwerken van de aanvraag. De fout is gelogd."
-PARSE_ERROR_DETAIL = "De body is geen geldige JSON."
 NOT_FOUND_DETAIL = "Deze URL bestaat niet in /api/v1."
 DATABASE_UNAVAILABLE_DETAIL = (
     "De database is tijdelijk niet bereikbaar. Probeer het over enkele seconden opnieuw."
@@ -154,7 +155,7 @@ def problem_exception_handler(exc, context):
     elif isinstance(exc, DjangoValidationError):
         exc = _from_django_validation_error(exc)
     elif isinstance(exc, exceptions.ParseError):
-        # The parser's message is Python's English json error.
+        # Only our JSONParser speaks Dutch; DRF's default parsers say Python's English json error.
         exc = exceptions.ParseError(PARSE_ERROR_DETAIL)
     elif isinstance(exc, IntegrityError):
         # Two writes of the same contactmoment at once: the loser gets a 409, not a 500.
