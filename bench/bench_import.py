@@ -73,6 +73,14 @@ def source_build(count: int) -> float:
     return time.perf_counter() - started
 
 
+def source_count() -> int | None:
+    try:
+        with psycopg.connect(_url(SOURCE_NAME)) as conn:
+            return conn.execute('SELECT count(*) FROM "ContactMomentDetails"').fetchone()[0]
+    except psycopg.Error:
+        return None
+
+
 def copy_seconds() -> float:
     with psycopg.connect(_url(SOURCE_NAME)) as conn:
         started = time.perf_counter()
@@ -109,11 +117,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--no-readme", action="store_true", help="Do not write the README table.")
+    parser.add_argument(
+        "--reuse-source", action="store_true", help=f"Keep an existing {SOURCE_NAME} (skip the build)."
+    )
     count = parser.parse_args().count
     no_readme = parser.parse_args().no_readme
     django_setup()
-    build = source_build(count)
-    print(f"source: {count} records, ~{count * 3 // 2} bronnen built in {build:.0f} s", flush=True)
+    if parser.parse_args().reuse_source and source_count() == count:
+        print(f"source: {count} records reused", flush=True)
+    else:
+        build = source_build(count)
+        print(f"source: {count} records, ~{count * 3 // 2} bronnen built in {build:.0f} s", flush=True)
     copy = copy_seconds()
     with bench_database("import_kiss"):
         plain, _ = import_seconds("--zonder-historie")

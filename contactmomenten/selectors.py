@@ -1,11 +1,14 @@
-"""All reads of kiss-details: single records and pages of contactmomentdetails, the values
-in use of the vocabulary fields (gespreksresultaat, afdeling, kanaal) and the resultaten of
-the KPI mapping, and upstream's FAQ (the most frequent recent vragen). The aggregates live
+"""Reads of kiss-details shared by several faces: a single record for KISS, the keyset pages
+of contactmomentdetails (/api/v1 list, KISS management endpoint), the values in use of the
+vocabulary fields (gespreksresultaat, afdeling, kanaal), the resultaten of the KPI mapping,
+upstream's FAQ (the most frequent recent vragen) and what changed in a record since a
+version (the admin's refused save). The aggregates live
 in ``contactmomenten.statistieken``.
 
-Views never build querysets themselves; they call a function here, so the query shape
-(ordering, prefetching, what is counted, which columns a page row has) is decided in one place
-and can be tested for its number of queries. Pages are keyset pages (``contactmomenten.paging``)
+The API faces call a function here for their pages, so the query shape of a page (ordering,
+prefetching, what is counted, which columns a row has) is decided in one place and can be
+tested for its number of queries; the admin and the single-record views of /api/v1 build
+their querysets with Django's own machinery. Pages are keyset pages (``contactmomenten.paging``)
 of plain rows, not model instances: the API faces shape them without DRF field machinery.
 """
 
@@ -16,7 +19,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from contactmomenten import privacy
 from contactmomenten.constants import STABLE_ORDER
-from contactmomenten.models import Bron, ContactmomentDetails, GespreksresultaatCategorie
+from contactmomenten.models import Bron, ContactmomentDetails, GespreksresultaatCategorie, version_moment
 from contactmomenten.paging import Page, page_fetch
 
 # The vocabularies of free-text fields (afdelingen, resultaten, kanalen) are small and change
@@ -109,6 +112,25 @@ def contactmomentdetails_rapportage_page(
         cursor=cursor,
         query_key=f"rapportage|{start.isoformat()}|{end.isoformat()}|{page_size}",
     )
+
+
+def contactmomentdetails_changed_since(details: ContactmomentDetails, versie: str) -> list[str] | None:
+    """The names (verbose_name) of the fields of ``details`` that differ from its version
+    ``versie`` (``ContactmomentDetails.versie``), "bronnen" included; None when the history
+    does not hold that version."""
+    try:
+        gewijzigd = version_moment(versie)
+    except (ValueError, OverflowError):
+        return None
+    old = details.history.filter(gewijzigd=gewijzigd).order_by("history_id").first()
+    if old is None:
+        return None
+    current = details.history.order_by("-history_id").first()
+    fields = [f for f in ContactmomentDetails._meta.concrete_fields if f.name not in ("id", "gewijzigd")]
+    changed = [str(f.verbose_name) for f in fields if getattr(old, f.attname) != getattr(details, f.attname)]
+    if current is not None and current.history_bronnen != old.history_bronnen:
+        changed.append("bronnen")
+    return changed
 
 
 def _values_in_use_key(field_name: str) -> str:

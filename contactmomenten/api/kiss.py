@@ -17,7 +17,7 @@ problem+json handling of /api/v1. Each reproduced quirk has a comment naming the
 
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
@@ -39,7 +39,8 @@ from contactmomenten.api.kiss_serializers import (
 from contactmomenten.api.pages import kiss_record, page_response
 from contactmomenten.api.parsers import JSONParser
 from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES
-from contactmomenten.constants import Rol
+from contactmomenten.constants import MAX_PAGE_SIZE, Rol
+from contactmomenten.datetimes import query_datetime
 from contactmomenten.paging import InvalidCursor
 from contactmomenten.replica import ReplicaReadsMixin
 from contactmomenten.roles import user_role
@@ -55,7 +56,6 @@ from contactmomenten.services import contactmomentdetails_upsert
 UPSTREAM = "https://github.com/Klantinteractie-Servicesysteem/KISS-frontend/blob/main/"
 TAG = "KISS (upstream-compatibel)"
 
-MAX_PAGE_SIZE = 5000
 # Upstream's messages, verbatim (including its "Ongeldig datumnotatie"):
 # Kiss.Bff/Intern/ContactmomentDetails/Features/ContactmomentDetailsRapportageOverzicht.cs
 MESSAGE_DATUM = "Ongeldig datumnotatie. Gebruik de ISO 8601-notatie (yyyy-MM-ddTHH:mm:ssZ)."
@@ -69,7 +69,6 @@ MESSAGE_PAGINANUMMER = "Paginanummer moet minimaal 1 zijn."
 _ISO_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+\- ]\d{2}:?\d{2})$", re.ASCII
 )
-_SPACE_BEFORE_OFFSET = re.compile(r" (\d{2}:?\d{2})$")
 _INTEGER = re.compile(r"^[+-]?\d{1,9}$", re.ASCII)
 
 
@@ -86,11 +85,7 @@ def parse_rapportage_datetime(value: str | None) -> datetime | None:
     """An aware datetime from ISO 8601 with 'Z' or an offset, or None if invalid or naive."""
     if value is None or not _ISO_DATETIME.match(value):
         return None
-    try:
-        # In UTC: PostgreSQL refuses offsets of 16 hours or more, which Python accepts (+23:59).
-        return datetime.fromisoformat(_SPACE_BEFORE_OFFSET.sub(r"+\1", value)).astimezone(UTC)
-    except (ValueError, OverflowError):  # e.g. month 13, or before year 1 once in UTC
-        return None
+    return query_datetime(value)  # in UTC; None for e.g. month 13
 
 
 def _parse_int(value: str | None, default: int) -> int | None:

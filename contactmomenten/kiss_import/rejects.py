@@ -23,7 +23,12 @@ class RejectsFile:
         self.path = path
         self.columns = columns
         self.count = 0
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, MODE)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, MODE)
+        except OSError as error:
+            raise OSError(
+                f"Kan het bestand voor afgewezen records niet aanmaken: {path} ({error.strerror})."
+            ) from error
         os.fchmod(fd, MODE)  # O_CREAT's mode applies to new files only
         self.file = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.file.write(codecs.BOM_UTF8.decode())

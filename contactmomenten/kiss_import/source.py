@@ -10,9 +10,11 @@ Datetimes are read as text (in UTC): a ``0001-01-01`` or BC date must reach the 
 as it is, not break the read.
 """
 
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 import psycopg
 from django.conf import settings
@@ -78,6 +80,28 @@ class SourceRow:
     month: str | None  # "YYYY-MM" of Startdatum in the service's time zone, as SQL counts it
 
 
+class SourceError(Exception):
+    """The source cannot be opened or read; the message (Dutch, one line) says why."""
+
+
+def _reason(error: Exception) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+@contextmanager
+def _reading(resumable: bool = False):
+    """Turn a failure of the source (a lost connection, a refused query) into a ``SourceError``."""
+    try:
+        yield
+    except psycopg.Error as error:
+        resume = (
+            " De batches tot nu toe zijn opgeslagen; start het commando opnieuw om verder te gaan."
+            if resumable
+            else ""
+        )
+        raise SourceError(f"Lezen uit de bron mislukt: {_reason(error)}.{resume}") from error
+
+
 def _month_sql(column: str) -> str:
     return f"to_char({column} AT TIME ZONE %(tz)s, 'YYYY-MM')"
 
@@ -92,28 +116,50 @@ class KissSource:
         self.columns = COLUMNS
 
     def __enter__(self):
-        self.conn = psycopg.connect(self.url, autocommit=False)
-        self.conn.read_only = True
-        self.conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        self.conn.execute("SET TIME ZONE 'UTC'")
-        present = {
-            row[0]
-            for row in self.conn.execute(
-                "SELECT column_name FROM information_schema.columns "
-                "WHERE table_name = 'ContactMomentDetails' AND table_schema = ANY(current_schemas(false))"
-            )
-        }
-        missing = set(COLUMNS) - present
-        if missing:
-            raise LookupError(
-                f"De bron heeft geen tabel {DETAILS_TABLE} met de kolommen van KISS "
-                f"(ontbreekt: {', '.join(sorted(missing))})."
-            )
-        self.columns = COLUMNS + tuple(c for c in OPTIONAL_COLUMNS if c in present)
+        try:
+            self.conn = psycopg.connect(self.url, autocommit=False)
+        except psycopg.Error as error:
+            password = urlsplit(self.url).password if "://" in self.url else None
+            reason = _reason(error).replace(password, "***") if password else _reason(error)
+            raise SourceError(
+                f"Kan de bron niet openen: {reason} "
+                "(verwacht: --source postgres://gebruiker@host:5432/database)."
+            ) from error
+        try:
+            self.conn.read_only = True
+            self.conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            self._columns_check()
+        except BaseException:
+            self.conn.close()
+            raise
         return self
 
+    def _columns_check(self) -> None:
+        """Both upstream tables with their columns must be there; read the optional ones too."""
+        with _reading():
+            self.conn.execute("SET TIME ZONE 'UTC'")
+            present = set(
+                self.conn.execute(
+                    "SELECT table_name, column_name FROM information_schema.columns "
+                    "WHERE table_name = ANY(%s) AND table_schema = ANY(current_schemas(false))",
+                    [[DETAILS_TABLE.strip('"'), BRONNEN_TABLE.strip('"')]],
+                ).fetchall()
+            )
+        required = [(DETAILS_TABLE, COLUMNS), (BRONNEN_TABLE, (*BRON_COLUMNS, "ContactmomentDetailsId"))]
+        for table, columns in required:
+            missing = [c for c in columns if (table.strip('"'), c) not in present]
+            if missing:
+                raise SourceError(
+                    f"De bron heeft geen tabel {table} met de kolommen van KISS, of geen leesrecht "
+                    f"erop (ontbreekt: {', '.join(sorted(missing))})."
+                )
+        details = DETAILS_TABLE.strip('"')
+        self.columns = COLUMNS + tuple(c for c in OPTIONAL_COLUMNS if (details, c) in present)
+
     def __exit__(self, *exc):
-        self.conn.rollback()  # read-only: nothing to keep
+        if not self.conn.closed:
+            with suppress(psycopg.Error):  # a lost connection: nothing to roll back
+                self.conn.rollback()  # read-only: nothing to keep
         self.conn.close()
 
     def _where(self) -> str:
@@ -123,17 +169,19 @@ class KissSource:
         return {"since": self.since, "tz": settings.TIME_ZONE}
 
     def count(self) -> int:
-        return self.conn.execute(
-            f"SELECT count(*) FROM {DETAILS_TABLE} d {self._where()}", self._params()
-        ).fetchone()[0]
+        with _reading():
+            return self.conn.execute(
+                f"SELECT count(*) FROM {DETAILS_TABLE} d {self._where()}", self._params()
+            ).fetchone()[0]
 
     def months(self) -> dict[str | None, int]:
         """Records per month of Startdatum (the verification's source side)."""
         month = _month_sql('d."Startdatum"')
-        rows = self.conn.execute(
-            f"SELECT {month}, count(*) FROM {DETAILS_TABLE} d {self._where()} GROUP BY 1", self._params()
-        )
-        return dict(rows.fetchall())
+        with _reading():
+            rows = self.conn.execute(
+                f"SELECT {month}, count(*) FROM {DETAILS_TABLE} d {self._where()} GROUP BY 1", self._params()
+            )
+            return dict(rows.fetchall())
 
     def batches(self, size: int):
         """Lists of at most ``size`` ``SourceRow``s, through a server-side cursor."""
@@ -147,7 +195,7 @@ class KissSource:
             f"FROM {DETAILS_TABLE} d {self._where()}"
         )
         width = len(self.columns)
-        with self.conn.cursor(name="import_kiss") as cursor:
+        with _reading(resumable=True), self.conn.cursor(name="import_kiss") as cursor:
             cursor.itersize = size
             cursor.execute(sql, self._params())
             while rows := cursor.fetchmany(size):

@@ -148,3 +148,17 @@ def test_dry_run_still_lists_the_rejects(upstream, run_import, tmp_path):
     assert len(_rejects(tmp_path / "afgewezen.csv")) == 1
     assert "afgewezen:   1" in output
     assert not ContactmomentDetails.objects.exists()
+
+
+@pytest.mark.parametrize("column", ["Startdatum", "Einddatum"])
+def test_a_null_date_is_rejected_as_missing(upstream, run_import, tmp_path, column):
+    # The DDL says NOT NULL, but a database restored by hand or an older schema may not.
+    upstream.execute(f'ALTER TABLE "ContactMomentDetails" ALTER COLUMN "{column}" DROP NOT NULL')
+    upstream.add(f"{URL}1", moment(1), moment(1, 10))
+    upstream.execute(f'UPDATE "ContactMomentDetails" SET "{column}" = NULL')
+
+    output = run_import()
+
+    [row] = _rejects(tmp_path / "afgewezen.csv")
+    assert row[column] == "" and row["Reden"] == f"{column.lower()} ontbreekt"
+    assert "afgewezen:   1" in output and not ContactmomentDetails.objects.exists()

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from contactmomenten.kiss_import import DEFAULT_BATCH_SIZE, ImportSummary, kiss_import
 from contactmomenten.kiss_import.progress import Progress
+from contactmomenten.kiss_import.source import SourceError
 
 
 def _since(value: str) -> datetime:
@@ -71,7 +72,7 @@ class Command(BaseCommand):
                     "Onderbroken. De batches tot nu toe zijn opgeslagen; "
                     "start het commando opnieuw om verder te gaan."
                 ) from error
-            except (LookupError, RuntimeError, OSError) as error:
+            except (SourceError, RuntimeError, OSError) as error:
                 raise CommandError(str(error)) from error
         self._report(summary, rejects, dry_run)
 
