@@ -15,6 +15,7 @@ of plain rows, not model instances: the API faces shape them without DRF field m
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import Count, Prefetch, QuerySet
 
 from contactmomenten import privacy
@@ -65,17 +66,31 @@ def page_expressions(role: str | None) -> dict:
     return {"emailadres": privacy.expression(role, "emailadres_kcm")}
 
 
+def _page_bronnen(ids: list[int], using: str) -> list[tuple]:
+    """(details id, soort, titel, url) of the bronnen of ``ids``, in the order consulted."""
+    if connections[using].vendor != "postgresql":
+        return list(
+            Bron.objects.using(using)
+            .filter(contactmomentdetails_id__in=ids)
+            .order_by("contactmomentdetails_id", "id")
+            .values_list("contactmomentdetails_id", "soort", "titel", "url")
+        )
+    # One array parameter instead of an IN list of 5000 placeholders (which psycopg builds in
+    # Python), fetched at once instead of Django's chunks of 100: together half a page's time.
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"""SELECT contactmomentdetails_id, soort, titel, url FROM {Bron._meta.db_table}
+                WHERE contactmomentdetails_id = ANY(%s) ORDER BY contactmomentdetails_id, id""",
+            [ids],
+        )
+        return cursor.fetchall()
+
+
 def _with_page_bronnen(page: Page, using: str) -> Page:
     """Adds ``bronnen`` (soort, titel, url, in the order consulted) to each row: one query."""
     bronnen = {row["id"]: [] for row in page.rows}
     if bronnen:
-        found = (
-            Bron.objects.using(using)
-            .filter(contactmomentdetails_id__in=list(bronnen))
-            .order_by("contactmomentdetails_id", "id")
-            .values_list("contactmomentdetails_id", "soort", "titel", "url")
-        )
-        for details_id, soort, titel, url in found:
+        for details_id, soort, titel, url in _page_bronnen(list(bronnen), using):
             bronnen[details_id].append({"soort": soort, "titel": titel, "url": url})
     for row in page.rows:
         row["bronnen"] = bronnen[row["id"]]
