@@ -21,7 +21,7 @@ class ContactmomentenConfig(AppConfig):
         from contactmomenten.roles import role_groups_post_migrate
         from contactmomenten.statistieken.tabel import sqlite_functions_register as sqlite_statistics
 
-        history_connect()
+        history_connect(self.get_model("ContactmomentDetails").history.model)
         post_migrate.connect(role_groups_post_migrate, dispatch_uid="kiss_role_groups")
         connection_created.connect(sqlite_functions_register, dispatch_uid="kiss_sqlite_functions")
         connection_created.connect(sqlite_statistics, dispatch_uid="kiss_sqlite_statistics")

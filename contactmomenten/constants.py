@@ -62,3 +62,7 @@ MAX_BRONNEN = 100
 # Newest first; the unique id breaks ties on startdatum so that pages never show a record
 # twice or skip one (served by the index on (startdatum, id)). Every list's default order.
 STABLE_ORDER = ("-startdatum", "-id")
+
+# The largest page any list serves: /api/v1 (pageSize) and the KISS management endpoint
+# (pageSize, upstream's maximum, which is also its default there).
+MAX_PAGE_SIZE = 5000

@@ -1,26 +1,30 @@
-"""ContactmomentDetailsFilterSet: the one definition of "which contactmomentdetails".
+"""ContactmomentDetailsFilterSet: the query filters and orderings of the /api/v1 list.
 
-The list of /api/v1, the statistieken and the admin export all filter through this class, so
-what an analyst filtered means the same everywhere. It knows nothing of views or requests:
-callers pass a QueryDict and get a queryset (or form errors). Who may filter on a personal
-field is decided by ``contactmomenten.privacy``: ``PRIVACY_FILTERS`` names those filters, so a
-view can refuse them up front (``privacy_filters_refused``), and the filters themselves only
-match what the requesting role sees (``self.request``; no request means no personal filter).
+The /api/v1 list and /api/v1/statistieken (without ``ordering``) filter through this class,
+so a filter means the same in both; a face that offers the same filters should use it too.
+(The admin list has its own list filters, search and date hierarchy, and its export exports
+what that list selects; the KISS management endpoint filters only by upstream's from/to.)
+
+Callers pass a QueryDict and get a queryset (or form errors); the only thing it reads of a
+request is the user's role. Who may filter on a personal field is decided by
+``contactmomenten.privacy``: ``PRIVACY_FILTERS`` names those filters, so a view can refuse
+them up front (``privacy_filters_refused``), and the filters themselves only match what the
+requesting role sees (``self.request``; no request means no personal filter). Datetime values
+are parsed by ``contactmomenten.datetimes``.
 """
 
-import re
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from drf_spectacular.utils import extend_schema_field
 
 from contactmomenten import privacy
 from contactmomenten.constants import STABLE_ORDER
+from contactmomenten.datetimes import query_datetime
 from contactmomenten.models import GESPREKSDUUR, Bron, ContactmomentDetails
 from contactmomenten.roles import user_role
 
@@ -29,9 +33,6 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 # Filters on personal fields (wire name -> model field): usable as far as the role sees them.
 PRIVACY_FILTERS = {"emailadresKcm": "emailadres_kcm"}
-
-# An unencoded '+' of a UTC offset arrives as a space: "2024-03-01T10:00:00 01:00".
-_SPACE_OFFSET = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
 
 
 def privacy_filters_refused(params, role: str | None) -> list[str]:
@@ -43,26 +44,17 @@ def privacy_filters_refused(params, role: str | None) -> list[str]:
 def datum_of_datumtijd(value: str) -> datetime | None:
     """Parse an ISO 8601 datetime, or a date meaning its start in Europe/Amsterdam.
 
-    Datetimes without an offset are read as Europe/Amsterdam too. Returns None when
-    ``value`` is neither.
+    Datetimes without an offset are read as Europe/Amsterdam too (``query_datetime``).
+    Returns None when ``value`` is neither.
     """
-    value = _SPACE_OFFSET.sub(r"\1+\2", value.strip())
+    moment = query_datetime(value, naive_zone=AMSTERDAM)
+    if moment is not None:
+        return moment
     try:
-        moment = parse_datetime(value)
-        day = None if moment else parse_date(value)
+        day = parse_date(value.strip())
     except ValueError:  # well-formed but impossible, e.g. 2024-02-30
         return None
-    if moment is None and day is None:
-        return None
-    if moment is None:
-        return datetime.combine(day, time.min, tzinfo=AMSTERDAM)
-    if timezone.is_naive(moment):
-        return moment.replace(tzinfo=AMSTERDAM)
-    try:
-        # In UTC: PostgreSQL refuses offsets of 16 hours or more, which Python accepts (+23:59).
-        return moment.astimezone(UTC)
-    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is before year 1 in UTC
-        return None
+    return None if day is None else datetime.combine(day, time.min, tzinfo=AMSTERDAM)
 
 
 class DatumTijdField(forms.Field):

@@ -111,12 +111,10 @@ def history_bronnen_update(details, bronnen: Iterable | None = None) -> None:
         record.history_bronnen = snapshot
 
 
-def history_connect() -> None:
-    """Connect the receivers (called from ``AppConfig.ready``)."""
+def history_connect(historical) -> None:
+    """Connect the receivers to the ``historical`` model (``AppConfig.ready`` passes that of
+    ContactmomentDetails: this module serves the models and never imports them)."""
     from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
-    from contactmomenten.models import ContactmomentDetails
-
-    historical = ContactmomentDetails.history.model
     pre_create_historical_record.connect(_history_pre_create, sender=historical, dispatch_uid="kiss_pre")
     post_create_historical_record.connect(_history_post_create, sender=historical, dispatch_uid="kiss_post")

@@ -40,6 +40,12 @@ def einddatum_valid(startdatum, einddatum) -> bool:
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
+
+def version_moment(versie: str) -> datetime:
+    """The ``gewijzigd`` of version ``versie`` (see ``ContactmomentDetails.versie``)."""
+    return _EPOCH + timedelta(microseconds=int(versie))
+
+
 # The duration of a conversation, derived in the database (never stored twice).
 GESPREKSDUUR = models.ExpressionWrapper(F("einddatum") - F("startdatum"), output_field=models.DurationField())
 

@@ -27,6 +27,7 @@ from django.core import signing
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
+from psycopg.types.datetime import TimestamptzLoader
 
 # The write log keeps a day; a count is reused for an hour at most.
 COUNT_MAX_AGE = 3600
@@ -109,6 +110,31 @@ def _cursor_load(cursor: str, query_key: str, page: int) -> dict | None:
     return state
 
 
+def _rows(values: QuerySet) -> list[dict]:
+    """``list(values)`` for a ``.values()`` queryset, fetched without Django's per-value work
+    on PostgreSQL.
+
+    Django loads every timestamptz through a Python-level loader (it swaps the tzinfo), a
+    quarter of a 5000-row page's time; psycopg's own C loader gives the same instant, aware,
+    in the connection's time zone (UTC). Only for queries whose columns need no Django
+    converter (true for the page columns: text, ints, uuids, datetimes); others go the ORM way.
+    """
+    connection = connections[values.db]
+    if connection.vendor != "postgresql":
+        return list(values)
+    query = values.query
+    compiler = query.get_compiler(using=values.db)
+    sql, params = compiler.as_sql()
+    if compiler.get_converters([column for column, _, _ in compiler.select]):
+        return list(values)
+    # As django.db.models.query.ValuesIterable names the columns.
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    with connection.cursor() as cursor:
+        cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        cursor.execute(sql, params)
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def _count(queryset: QuerySet) -> tuple[int, dict | None]:
     """The number of records and the stamp of the snapshot it was counted in (None: the count
     cannot be proven still right later)."""
@@ -183,7 +209,7 @@ def page_fetch(
             records = queryset
         if records is not None:
             columns = dict.fromkeys([*fields, *names])
-            rows = list(records.values(*columns, **expressions)[:page_size])
+            rows = _rows(records.values(*columns, **expressions)[:page_size])
 
     next_cursor = None
     if rows and page * page_size < count:

@@ -18,7 +18,7 @@ row or log entry without personal data left is no candidate, so a rerun changes 
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -47,6 +47,9 @@ class RetentionReport:
     bronnen: int = 0
     export_log: int = 0
     skipped: int = 0  # records a writer held locked: the next run takes them
+    # Records a later queryset of _due_records may find again in this run: those counted by a
+    # dry run (nothing changed) and those skipped (still locked, perhaps).
+    _handled: set = field(default_factory=set, repr=False)
 
 
 def retention_cutoff(days: int, now: datetime | None = None) -> datetime:
@@ -71,13 +74,18 @@ def _bron_personal() -> Q:
     return ~Q(titel="")
 
 
-def _due_records(cutoff: datetime, brontitels: bool) -> QuerySet:
-    """Records past the term with personal data left in them, their history or bronnen."""
-    history = _history().objects.filter(_history_personal(brontitels), id=OuterRef("pk"))
-    left = _personal() | Exists(history)
+def _due_records(cutoff: datetime, brontitels: bool) -> list[QuerySet]:
+    """Records past the term with personal data left in them, in their history or in their
+    bronnen: three querysets, each cheap on its own (an OR of them makes PostgreSQL hash the
+    whole history table for every batch). Almost every record is found by the first."""
+    past = ContactmomentDetails.objects.filter(einddatum__lt=cutoff)
+    history = _history().objects.filter(_history_personal(brontitels)).values("id")
+    due = [past.filter(_personal()), past.filter(id__in=history)]
     if brontitels:
-        left |= Exists(Bron.objects.filter(_bron_personal(), contactmomentdetails=OuterRef("pk")))
-    return ContactmomentDetails.objects.filter(left, einddatum__lt=cutoff)
+        due.append(
+            past.filter(id__in=Bron.objects.filter(_bron_personal()).values("contactmomentdetails_id"))
+        )
+    return due
 
 
 def _due_deleted(cutoff: datetime, brontitels: bool) -> QuerySet:
@@ -109,13 +117,17 @@ def _anonymise_history(ids, brontitels: bool, dry_run: bool) -> int:
 
 
 def _records_batch(ids: list[int], report: RetentionReport, brontitels: bool, dry_run: bool) -> None:
+    ids = [pk for pk in ids if pk not in report._handled]
     due = ContactmomentDetails.objects.filter(id__in=ids, einddatum__lt=report.cutoff)
     if dry_run:
         locked = list(due.values_list("id", flat=True))
+        report._handled.update(locked)
     else:
         # Re-checked under the lock: a writer's change committed meanwhile is what we see.
         locked = list(due.select_for_update(skip_locked=True).values_list("id", flat=True))
-        report.skipped += due.exclude(id__in=locked).count()
+        skipped = list(due.exclude(id__in=locked).values_list("id", flat=True))
+        report.skipped += len(skipped)
+        report._handled.update(skipped)
     records = ContactmomentDetails.objects.filter(_personal(), id__in=locked)
     bronnen = Bron.objects.filter(_bron_personal(), contactmomentdetails_id__in=locked)
     if dry_run:
@@ -176,11 +188,12 @@ def retention_apply(
     raises; the batches committed before it stay, and a new run goes on from there.
     """
     report = RetentionReport(cutoff=retention_cutoff(days, now))
-    for ids in _batches(_due_records(report.cutoff, brontitels), "id", batch_size):
-        with transaction.atomic():
-            _records_batch(ids, report, brontitels, dry_run)
-        if progress:
-            progress(report)
+    for due in _due_records(report.cutoff, brontitels):
+        for ids in _batches(due, "id", batch_size):
+            with transaction.atomic():
+                _records_batch(ids, report, brontitels, dry_run)
+            if progress:
+                progress(report)
     for ids in _batches(_due_deleted(report.cutoff, brontitels), "id", batch_size):
         with transaction.atomic():
             report.history_rows += _anonymise_history(ids, brontitels, dry_run)

@@ -1,21 +1,26 @@
-"""All reads of kiss-details: single records and pages of contactmomentdetails, the values
-in use of the vocabulary fields (gespreksresultaat, afdeling, kanaal) and the resultaten of
-the KPI mapping. The aggregates live in ``contactmomenten.statistieken``.
+"""Reads of kiss-details shared by several faces: a single record for KISS, the keyset pages
+of contactmomentdetails (/api/v1 list, KISS management endpoint), the values in use of the
+vocabulary fields (gespreksresultaat, afdeling, kanaal), the resultaten of the KPI mapping,
+upstream's FAQ (the most frequent recent vragen) and what changed in a record since a
+version (the admin's refused save). The aggregates live
+in ``contactmomenten.statistieken``.
 
-Views never build querysets themselves; they call a function here, so the query shape
-(ordering, prefetching, what is counted, which columns a page row has) is decided in one place
-and can be tested for its number of queries. Pages are keyset pages (``contactmomenten.paging``)
+The API faces call a function here for their pages, so the query shape of a page (ordering,
+prefetching, what is counted, which columns a row has) is decided in one place and can be
+tested for its number of queries; the admin and the single-record views of /api/v1 build
+their querysets with Django's own machinery. Pages are keyset pages (``contactmomenten.paging``)
 of plain rows, not model instances: the API faces shape them without DRF field machinery.
 """
 
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db import connections
+from django.db.models import Count, Prefetch, QuerySet
 
 from contactmomenten import privacy
 from contactmomenten.constants import STABLE_ORDER
-from contactmomenten.models import Bron, ContactmomentDetails, GespreksresultaatCategorie
+from contactmomenten.models import Bron, ContactmomentDetails, GespreksresultaatCategorie, version_moment
 from contactmomenten.paging import Page, page_fetch
 
 # The vocabularies of free-text fields (afdelingen, resultaten, kanalen) are small and change
@@ -61,17 +66,31 @@ def page_expressions(role: str | None) -> dict:
     return {"emailadres": privacy.expression(role, "emailadres_kcm")}
 
 
+def _page_bronnen(ids: list[int], using: str) -> list[tuple]:
+    """(details id, soort, titel, url) of the bronnen of ``ids``, in the order consulted."""
+    if connections[using].vendor != "postgresql":
+        return list(
+            Bron.objects.using(using)
+            .filter(contactmomentdetails_id__in=ids)
+            .order_by("contactmomentdetails_id", "id")
+            .values_list("contactmomentdetails_id", "soort", "titel", "url")
+        )
+    # One array parameter instead of an IN list of 5000 placeholders (which psycopg builds in
+    # Python), fetched at once instead of Django's chunks of 100: together half a page's time.
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"""SELECT contactmomentdetails_id, soort, titel, url FROM {Bron._meta.db_table}
+                WHERE contactmomentdetails_id = ANY(%s) ORDER BY contactmomentdetails_id, id""",
+            [ids],
+        )
+        return cursor.fetchall()
+
+
 def _with_page_bronnen(page: Page, using: str) -> Page:
     """Adds ``bronnen`` (soort, titel, url, in the order consulted) to each row: one query."""
     bronnen = {row["id"]: [] for row in page.rows}
     if bronnen:
-        found = (
-            Bron.objects.using(using)
-            .filter(contactmomentdetails_id__in=list(bronnen))
-            .order_by("contactmomentdetails_id", "id")
-            .values_list("contactmomentdetails_id", "soort", "titel", "url")
-        )
-        for details_id, soort, titel, url in found:
+        for details_id, soort, titel, url in _page_bronnen(list(bronnen), using):
             bronnen[details_id].append({"soort": soort, "titel": titel, "url": url})
     for row in page.rows:
         row["bronnen"] = bronnen[row["id"]]
@@ -110,6 +129,25 @@ def contactmomentdetails_rapportage_page(
     )
 
 
+def contactmomentdetails_changed_since(details: ContactmomentDetails, versie: str) -> list[str] | None:
+    """The names (verbose_name) of the fields of ``details`` that differ from its version
+    ``versie`` (``ContactmomentDetails.versie``), "bronnen" included; None when the history
+    does not hold that version."""
+    try:
+        gewijzigd = version_moment(versie)
+    except (ValueError, OverflowError):
+        return None
+    old = details.history.filter(gewijzigd=gewijzigd).order_by("history_id").first()
+    if old is None:
+        return None
+    current = details.history.order_by("-history_id").first()
+    fields = [f for f in ContactmomentDetails._meta.concrete_fields if f.name not in ("id", "gewijzigd")]
+    changed = [str(f.verbose_name) for f in fields if getattr(old, f.attname) != getattr(details, f.attname)]
+    if current is not None and current.history_bronnen != old.history_bronnen:
+        changed.append("bronnen")
+    return changed
+
+
 def _values_in_use_key(field_name: str) -> str:
     return f"kiss:waarden-in-gebruik:{field_name}"
 
@@ -143,3 +181,32 @@ def contactmomentdetails_values_in_use_forget(field_name: str) -> None:
 def gespreksresultaat_categorie_resultaten() -> list[str]:
     """The gespreksresultaten the KPI mapping knows (a small table: read on each call)."""
     return list(GespreksresultaatCategorie.objects.order_by("resultaat").values_list("resultaat", flat=True))
+
+
+# Upstream's FAQ: the FAQ_AANTAL most frequent vragen among the FAQ_VENSTER latest records.
+FAQ_VENSTER, FAQ_AANTAL = 500, 10
+
+
+def faq_vragen() -> list[str]:
+    """The ``FAQ_AANTAL`` most frequent non-blank vragen among the ``FAQ_VENSTER`` records
+    with a non-blank vraag and the latest einddatum, most frequent first: two queries' worth
+    of work in one (an index scan of einddatum, then a GROUP BY of 500 rows).
+
+    As upstream (Kiss.Bff/Intern/Faq/GetFaq.cs): blank vragen (IsNullOrWhiteSpace) are left
+    out before the 500 are taken, and vragen are grouped as stored. Upstream leaves the order
+    of equal counts to the database; here they are alphabetical, so the answer is stable.
+    """
+    latest = (
+        ContactmomentDetails.objects.exclude(vraag__regex=r"^\s*$")
+        .order_by("-einddatum", "-id")
+        .values("id")[:FAQ_VENSTER]
+    )
+    ranked = (
+        ContactmomentDetails.objects.filter(id__in=latest)
+        .order_by()
+        .values("vraag")
+        .annotate(aantal=Count("id"))
+        .order_by("-aantal", "vraag")
+        .values_list("vraag", "aantal")[:FAQ_AANTAL]
+    )
+    return [vraag for vraag, _ in ranked]

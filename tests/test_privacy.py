@@ -1,19 +1,25 @@
 """The privacy policy on every read path: what each role sees of emailadresKcm under each
 value of EMAILADRES_KCM_VOOR_ANALIST, the kcm role's list scope, and who may filter on it.
 
-One table: every read path (admin change form, history page and list search; CSV and XLSX
-export; /api/v1 list and detail; KISS GET; KISS management endpoint) x role x setting. Each
-reader returns what the response shows of the address: the address, its pseudonym, or None.
+One table: every read path (admin list, list querystring filter, change form, history page
+and list search; CSV and XLSX export, and the export filtered by the querystring; /api/v1
+list and detail; KISS GET; KISS management endpoint; the dashboard and its CSVs; the
+statistics API in every grouping, JSON and CSV, and filtered on the address) x role x
+setting. Each reader returns what the response shows of the address: the address, its
+pseudonym, or None; a filter that narrows the result counts as showing the address.
 """
 
 import csv
+import html
 import io
+import re
 
 import openpyxl
 import pytest
 
 from contactmomenten import privacy
 from contactmomenten.models import ContactmomentDetails
+from contactmomenten.statistieken.tabel import GROEPERINGEN
 from tests.admin.helpers import CHANGELIST_URL, change_url
 from tests.factories import ContactmomentDetailsFactory
 
@@ -77,6 +83,79 @@ def read_admin_search(clients, role, record):
     return EMAIL if found else None
 
 
+def read_admin_list(clients, role, record):
+    return _seen(_admin(clients["admin"], role).get(CHANGELIST_URL).content.decode())
+
+
+OTHER_EMAIL = "iemand.anders@gemeente.example.nl"
+
+
+def read_admin_filter(clients, role, record):
+    """The list's querystring filters on the address (Django allows any local lookup there)."""
+    for lookup in ("emailadres_kcm", "emailadres_kcm__iexact", "emailadres_kcm__startswith"):
+        response = _admin(clients["admin"], role).get(CHANGELIST_URL, {lookup: OTHER_EMAIL})
+        if response.status_code == 200 and response.context["cl"].result_count == 0:
+            return EMAIL  # the filter narrowed the list: the address is queryable
+        assert response.status_code in (200, 400)
+    return None
+
+
+def read_export_filter(clients, role, record):
+    """The export rebuilds the list from the querystring: the same filter, in the file."""
+    response = _admin(clients["admin"], role).get(
+        f"{CHANGELIST_URL}export/csv/", {"emailadres_kcm": OTHER_EMAIL}
+    )
+    if response.status_code != 200:
+        return None
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    return EMAIL if not rows else None
+
+
+def read_dashboard(clients, role, record):
+    """The dashboard page and every CSV it links to: no figure per KCM, whatever the setting."""
+    client = _admin(clients["admin"], role)
+    day = record.startdatum.date().isoformat()
+    page = client.get("/admin/managementinformatie/", {"van": day, "tot": day})
+    assert page.status_code == 200
+    text = page.content.decode()
+    names = set(re.findall(r"csv=([a-z_-]+)", html.unescape(text)))
+    assert {"kerncijfers", "vragen", "drukte"} <= names
+    for name in names:
+        text += client.get(
+            "/admin/managementinformatie/", {"van": day, "tot": day, "csv": name}
+        ).content.decode()
+    return _seen(text)
+
+
+STATISTIEKEN = "/api/v1/statistieken"
+
+
+def read_statistieken(clients, role, record):
+    """Every grouping of the statistics API, as JSON and as CSV: never a figure per KCM."""
+    client = clients["api"](role)
+    text = ""
+    for key in GROEPERINGEN:
+        for extra in ({}, {"format": "csv"}):
+            response = client.get(STATISTIEKEN, {"groeperen": key, **extra})
+            assert response.status_code == 200, response.content
+            text += response.content.decode()
+    return _seen(text)
+
+
+def read_statistieken_filter(clients, role, record):
+    """The statistics filtered on emailadresKcm: by the pseudonym, or narrowed by the address."""
+    client = clients["api"](role)
+
+    def aantal(value):
+        response = client.get(STATISTIEKEN, {"emailadresKcm": value})
+        assert response.status_code in (200, 403), response.content
+        return response.json()[0]["aantal"] if response.status_code == 200 else None
+
+    if aantal(privacy.pseudonym(EMAIL)) == 1:
+        return privacy.pseudonym(EMAIL)
+    return EMAIL if aantal(OTHER_EMAIL) == 0 else None
+
+
 def read_export_csv(clients, role, record):
     response = _admin(clients["admin"], role).get(f"{CHANGELIST_URL}export/csv/")
     content = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -115,25 +194,45 @@ def read_kiss_rapportage(clients, role, record):
     return response.json()["results"][0]["emailadresKcm"]
 
 
-# Read path -> (reader, the roles that may use it). "jwt" is the management client (analist).
-READ_PATHS = {
-    "admin_form": (read_admin_form, ("analist", "beheerder")),
-    "admin_history": (read_admin_history, ("analist", "beheerder")),
-    "admin_search": (read_admin_search, ("analist", "beheerder")),
-    "export_csv": (read_export_csv, ("analist", "beheerder")),
-    "export_xlsx": (read_export_xlsx, ("analist", "beheerder")),
-    "v1_list": (read_v1_list, ("kcm", "analist", "beheerder", "jwt")),
-    "v1_detail": (read_v1_detail, ("kcm", "analist", "beheerder", "jwt")),
-    "kiss_get": (read_kiss_get, ("kcm", "analist", "beheerder", "jwt")),
-    "kiss_rapportage": (read_kiss_rapportage, ("analist", "beheerder", "jwt")),
-}
-CASES = [(path, role) for path, (_, roles) in READ_PATHS.items() for role in roles]
-
-
 def expected(role: str, mode: str) -> str | None:
+    """What the policy shows: the address, its pseudonym, or nothing."""
     if role in ("kcm", "beheerder") or mode == privacy.TONEN:
         return EMAIL
     return privacy.pseudonym(EMAIL) if mode == privacy.PSEUDONIEM else None
+
+
+def plain_only(role: str, mode: str) -> str | None:
+    """Filters on the stored address: only for a role that sees it plainly."""
+    return EMAIL if expected(role, mode) == EMAIL else None
+
+
+def never(role: str, mode: str) -> None:
+    """Paths that never show the address to anyone (the list columns, the aggregates)."""
+    return None
+
+
+ADMIN = ("analist", "beheerder")
+API = ("kcm", "analist", "beheerder", "jwt")
+# Read path -> (reader, the roles that may use it, what it shows). "jwt" is the management
+# client (analist).
+READ_PATHS = {
+    "admin_list": (read_admin_list, ADMIN, never),
+    "admin_filter": (read_admin_filter, ADMIN, plain_only),
+    "admin_form": (read_admin_form, ADMIN, expected),
+    "admin_history": (read_admin_history, ADMIN, expected),
+    "admin_search": (read_admin_search, ADMIN, expected),
+    "export_csv": (read_export_csv, ADMIN, expected),
+    "export_xlsx": (read_export_xlsx, ADMIN, expected),
+    "export_filter": (read_export_filter, ADMIN, plain_only),
+    "v1_list": (read_v1_list, API, expected),
+    "v1_detail": (read_v1_detail, API, expected),
+    "kiss_get": (read_kiss_get, API, expected),
+    "kiss_rapportage": (read_kiss_rapportage, ("analist", "beheerder", "jwt"), expected),
+    "dashboard": (read_dashboard, ADMIN, never),
+    "statistieken": (read_statistieken, ("analist", "beheerder", "jwt"), never),
+    "statistieken_filter": (read_statistieken_filter, ("analist", "beheerder", "jwt"), expected),
+}
+CASES = [(path, role) for path, (_, roles, _) in READ_PATHS.items() for role in roles]
 
 
 @pytest.mark.parametrize("mode", SETTINGS)
@@ -142,9 +241,9 @@ def test_every_read_path_shows_emailadres_kcm_as_the_policy_says(
     path, role, mode, policy, record, api_client, admin_client_for
 ):
     policy(mode)
-    reader, _ = READ_PATHS[path]
+    reader, _, shows = READ_PATHS[path]
     clients = {"api": api_client, "admin": admin_client_for}
-    assert reader(clients, role, record) == expected(role, mode)
+    assert reader(clients, role, record) == shows(role, mode)
 
 
 def test_pseudonym_is_stable_keyed_case_blind_and_the_same_in_sql_and_python(policy):

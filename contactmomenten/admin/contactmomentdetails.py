@@ -6,16 +6,23 @@ What a user may do follows the Django permissions of the role groups
 deletes. What a role sees of personal fields follows ``contactmomenten.privacy``
 (``contactmomenten.admin.privacy``). The list stays fast at millions of rows; see
 ``contactmomenten.admin.changelist``.
+
+Every write goes through ``contactmomenten.services``: the change form with its bronnen
+inline in one call (one transaction, one history row), the add form, delete and the bulk
+delete action, and the revert of the history page. A posted change or delete form reads the
+record under a row lock (``get_object``) held until the write, so the form's check that
+nobody wrote the record since it was opened (``contactmomenten.admin.forms``) is decisive; a
+record deleted meanwhile is Django's "bestaat niet" message, never a new row.
 """
 
 from itertools import pairwise
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -29,10 +36,20 @@ from contactmomenten.admin.changelist import (
 from contactmomenten.admin.exports import ExportAdminMixin
 from contactmomenten.admin.forms import ContactmomentDetailsAdminForm
 from contactmomenten.admin.gesprek import GesprekAdminMixin, format_duur
-from contactmomenten.admin.history import HistoryAdminMixin
+from contactmomenten.admin.history import HistoryAdminMixin, history_version
 from contactmomenten.admin.privacy import PrivacyAdminMixin
-from contactmomenten.history import bronnen_from_snapshot, history_bronnen_pending, history_bronnen_update
+from contactmomenten.history import bronnen_from_snapshot
 from contactmomenten.models import GESPREKSDUUR, Bron, ContactmomentDetails
+
+# The fields a save of the form writes (the services know no others).
+WRITTEN_FIELDS = ("contactmoment", *services.DETAIL_FIELDS)
+
+
+class _RecordGone(Exception):
+    """The record a revert would write was deleted meanwhile."""
+
+
+REVERT_GONE = "Dit contactmoment is intussen verwijderd; terugzetten kan niet meer. Er is niets opgeslagen."
 
 
 class BronInline(admin.TabularInline):
@@ -141,28 +158,75 @@ class ContactmomentDetailsAdmin(
             return "-"
         return format_html('<a href="{}">Alle vragen van dit gesprek</a>', self.gesprek_url(obj.gespreks_id))
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or history_version(request) is not None:
+            return fieldsets
+        # The version the change form was opened with travels with it (hidden).
+        return [*fieldsets, (None, {"fields": ("versie",), "classes": ("hidden",)})]
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "POST":
+            # The change and delete views run in one transaction: lock the row from here to
+            # the write, so the form's version check cannot be overtaken (None: deleted).
+            obj = services.contactmomentdetails_lock(obj)
+        return obj
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history saves a POST to this "revert" page for anyone who may *view* history;
-        # only users who may change records may revert. It saves the version's fields; its
-        # bronnen are restored here in the same transaction, as the same audited change.
+        # only users who may change records may revert (save_model writes the version).
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)
         if not self.has_change_permission(request):
             raise PermissionDenied
-        version = get_object_or_404(self.model.history, id=object_id, history_id=version_id)
-        bronnen = bronnen_from_snapshot(version.history_bronnen)
-        # The revert's history row records the version's bronnen (pending), not today's.
-        with transaction.atomic(), history_bronnen_pending(bronnen):
-            response = super().history_form_view(request, object_id, version_id, extra_context)
-            if response.status_code == 302:  # the form was valid and the version's fields saved
-                details = self.model.objects.get(pk=object_id)
-                services.contactmomentdetails_bronnen_replace(details=details, bronnen=bronnen)
-        return response
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except _RecordGone:  # the record was deleted after the version was opened
+            self.message_user(request, REVERT_GONE, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:contactmomenten_contactmomentdetails_changelist"))
+
+    def save_model(self, request, obj, form, change):
+        version = history_version(request)
+        if version is not None:
+            # The revert: the version's fields and bronnen, one write under the row lock.
+            data = {f: getattr(obj, f) for f in WRITTEN_FIELDS}
+            bronnen = bronnen_from_snapshot(version.history_bronnen)
+            try:
+                services.contactmomentdetails_update(details=obj, data=data, bronnen=bronnen)
+            except Http404 as exc:
+                raise _RecordGone from exc
+        # Otherwise the form and its bronnen inline are written together in save_related.
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The inline saved the bronnen after the record: store them in its history row.
-        history_bronnen_update(form.instance)
+        bronnen = _bronnen_of(formsets)
+        obj = form.instance
+        if not change:
+            created = services.contactmomentdetails_create(
+                data={f: getattr(obj, f) for f in WRITTEN_FIELDS}, bronnen=bronnen or []
+            )
+            # The admin logs and redirects with form.instance: give it the new row's identity.
+            obj.pk, obj.uuid, obj.aangemaakt, obj.gewijzigd = (
+                created.pk,
+                created.uuid,
+                created.aangemaakt,
+                created.gewijzigd,
+            )
+            obj._state.adding = False
+            return
+        seen = form.cleaned_data.get("versie")
+        services.contactmomentdetails_update(
+            details=obj,
+            data={f: getattr(obj, f) for f in form.changed_data if f in WRITTEN_FIELDS},
+            bronnen=bronnen,
+            versions={seen} if seen else None,
+        )
+
+    def delete_model(self, request, obj):
+        services.contactmomentdetails_delete(details=obj)
+
+    def delete_queryset(self, request, queryset):
+        services.contactmomentdetails_delete_many(queryset=queryset)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """simple_history diffs the record's fields; add the bronnen snapshot as one more."""
@@ -178,3 +242,30 @@ class ContactmomentDetailsAdmin(
                         "new": linebreaksbr(newer.history_bronnen) or "(geen)",
                     },
                 ]
+
+
+def _bronnen_of(formsets) -> list[dict] | None:
+    """The bronnen the inline holds after the beheerder's edits, in order, or None when the
+    inline is unchanged. Sets what the admin's change message reads of a saved formset."""
+    for formset in formsets:
+        if formset.model is not Bron:
+            continue
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if not formset.has_changed():
+            return None
+        bronnen = []
+        for bron_form in formset.forms:
+            existing = bron_form.instance.pk is not None
+            if formset.can_delete and formset._should_delete_form(bron_form):
+                if existing:
+                    formset.deleted_objects.append(bron_form.instance)
+                continue
+            if not existing and not bron_form.has_changed():
+                continue  # an empty extra row
+            if not existing:
+                formset.new_objects.append(bron_form.instance)
+            elif bron_form.has_changed():
+                formset.changed_objects.append((bron_form.instance, bron_form.changed_data))
+            bronnen.append({f: bron_form.cleaned_data[f] for f in services.BRON_FIELDS})
+        return bronnen
+    return None

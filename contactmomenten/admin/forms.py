@@ -1,4 +1,5 @@
-"""The change form of contactmomentdetails: guided input for the vocabulary fields.
+"""The change form of contactmomentdetails: guided input for the vocabulary fields, and a
+refusal to save over a change made after the form was opened.
 
 gespreksresultaat, verantwoordelijke afdeling and kanaal are free text in KISS, and every
 typo becomes a new filter value that breaks the figures. So their inputs suggest the values
@@ -6,6 +7,13 @@ in use (an HTML ``<datalist>``: no script, CSP-safe), and a value that is not ye
 only saved after the beheerder ticks "Ja, ... is een nieuwe waarde". The resultaten of the
 KPI mapping count as known gespreksresultaten. URL and vraag get
 inputs wide enough to read them.
+
+The form carries the version of the record it was opened with (a hidden ``versie``). The
+admin reads the record under a row lock when the form is posted
+(``ContactmomentDetailsAdmin.get_object``), so comparing that version with the locked row's
+here is decisive: when the API or another beheerder wrote the record meanwhile, the form is
+invalid with a Dutch message naming what changed, the beheerder's input stays on the form,
+and the hidden version moves on to the current one, so saving again overwrites knowingly.
 """
 
 from django import forms
@@ -14,6 +22,7 @@ from django.contrib.admin.widgets import AdminTextInputWidget
 from contactmomenten.models import ContactmomentDetails
 from contactmomenten.selectors import (
     VOCABULARY_FIELDS,
+    contactmomentdetails_changed_since,
     contactmomentdetails_values_in_use,
     contactmomentdetails_values_in_use_forget,
     gespreksresultaat_categorie_resultaten,
@@ -47,7 +56,22 @@ class KnownValuesInput(AdminTextInputWidget):
         return context
 
 
+def stale_message(changed: list[str] | None) -> str:
+    """The refusal of a save over a change made after the form was opened."""
+    what = f" Intussen gewijzigd: {', '.join(changed)}." if changed else ""
+    return (
+        "Dit contactmoment is gewijzigd nadat u het formulier opende (via de API of door een "
+        f"andere beheerder); uw wijzigingen zijn niet opgeslagen.{what} Uw invoer staat nog in "
+        "het formulier: vergelijk met de geschiedenis van dit record en sla opnieuw op om de "
+        "huidige versie met uw invoer te overschrijven."
+    )
+
+
 class ContactmomentDetailsAdminForm(forms.ModelForm):
+    # The version the form was opened with (ContactmomentDetails.versie); empty on the add
+    # form and on the history page's revert, which save without this check.
+    versie = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = ContactmomentDetails
         fields = (  # noqa: DJ007  every editable field; the admin's fieldsets choose and order them
@@ -61,6 +85,8 @@ class ContactmomentDetailsAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.new_values = []
+        if self.instance.pk and "versie" in self.fields:
+            self.fields["versie"].initial = self.instance.versie
         for name in VOCABULARY_FIELDS:
             if name in self.fields:
                 self.fields[name].widget = KnownValuesInput(self._known_values(name))
@@ -78,6 +104,7 @@ class ContactmomentDetailsAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._refuse_if_stale(cleaned.get("versie"))
         for name in VOCABULARY_FIELDS:
             value = cleaned.get(name)
             if name not in self.fields or not value or value in self.fields[name].widget.known_values:
@@ -92,6 +119,15 @@ class ContactmomentDetailsAdminForm(forms.ModelForm):
                 "de lijst, of vink aan dat dit een nieuwe waarde is.",
             )
         return cleaned
+
+    def _refuse_if_stale(self, seen: str | None) -> None:
+        current = self.instance.versie if self.instance.pk else ""
+        if not seen or seen == current:
+            return
+        self.add_error(None, stale_message(contactmomentdetails_changed_since(self.instance, seen)))
+        data = self.data.copy()  # the input stays; the next save is against today's version
+        data[self.add_prefix("versie")] = current
+        self.data = data
 
     def save(self, commit=True):
         instance = super().save(commit)

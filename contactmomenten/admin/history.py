@@ -30,6 +30,11 @@ def history_value_display(value) -> str:
     return value
 
 
+def history_version(request):
+    """The historic version the history page shows or reverts to in this request, or None."""
+    return getattr(request, _VERSION_ATTR, None)
+
+
 class DutchHistoryContextHelper(HistoricalRecordContextHelper):
     """simple_history's old -> new lines with values written by ``history_value_display``.
     The admin's helper (``contactmomenten.admin.privacy``) builds on this one."""
@@ -51,6 +56,6 @@ class HistoryAdminMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
-        if getattr(request, _VERSION_ATTR, None) is not None:
+        if history_version(request) is not None:
             return flatten_fieldsets(self.get_fieldsets(request, obj))
         return super().get_readonly_fields(request, obj)

@@ -2,7 +2,8 @@
 
 For each personal field the logged-in user's role decides what the change form and the
 historic versions show (the value, its pseudonym as a read-only line, or nothing), whether
-the list search covers it, and what the history page shows of its changes. The export takes
+the list search covers it, whether the list's querystring may filter on it (only when shown
+plainly), and what the history page shows of its changes. The export takes
 its values from the same policy (``contactmomenten.exports``).
 """
 
@@ -82,6 +83,16 @@ class PrivacyAdminMixin:
         role = user_role(request.user)
         plain = tuple(f for f in PERSONAL_FORM_FIELDS if privacy.visibility(role, f) == privacy.TONEN)
         return (*super().get_search_fields(request), *plain)
+
+    def lookup_allowed(self, lookup, value, request):
+        # Django allows any lookup on a local field in the list's querystring (and so in the
+        # export, which rebuilds the list from it): ?emailadres_kcm__startswith=j would find
+        # records by an address the role may not see. Only a role that sees it plainly may.
+        field = lookup.split("__", 1)[0]
+        role = user_role(request.user)
+        if field in PERSONAL_FORM_FIELDS and privacy.visibility(role, field) != privacy.TONEN:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_search_results(self, request, queryset, search_term):
         role = user_role(request.user)

@@ -7,6 +7,7 @@ One explicit view per upstream use case, named after its upstream class:
 - ``ContactmomentDetailsToevoegen``: ``PUT /api/contactmomentdetails`` (upsert by ``id``)
 - ``ReadContactmomentDetails``: ``GET /api/contactmomentdetails?id=``
 - ``ContactmomentDetailsRapportageOverzicht``: ``GET /api/contactmomentendetails``
+- ``GetFaq``: ``GET /api/faq`` (the most frequent recent vragen)
 
 Responses keep upstream's shapes (plain-text 400 messages, ``{title, instance}`` 404 on the
 management endpoint); these views deliberately answer themselves instead of going through the
@@ -16,11 +17,12 @@ problem+json handling of /api/v1. Each reproduced quirk has a comment naming the
 
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.utils import translation
+from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -37,17 +39,23 @@ from contactmomenten.api.kiss_serializers import (
 from contactmomenten.api.pages import kiss_record, page_response
 from contactmomenten.api.parsers import JSONParser
 from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES
-from contactmomenten.constants import Rol
+from contactmomenten.constants import MAX_PAGE_SIZE, Rol
+from contactmomenten.datetimes import query_datetime
 from contactmomenten.paging import InvalidCursor
 from contactmomenten.replica import ReplicaReadsMixin
 from contactmomenten.roles import user_role
-from contactmomenten.selectors import contactmomentdetails_get, contactmomentdetails_rapportage_page
+from contactmomenten.selectors import (
+    FAQ_AANTAL,
+    FAQ_VENSTER,
+    contactmomentdetails_get,
+    contactmomentdetails_rapportage_page,
+    faq_vragen,
+)
 from contactmomenten.services import contactmomentdetails_upsert
 
 UPSTREAM = "https://github.com/Klantinteractie-Servicesysteem/KISS-frontend/blob/main/"
 TAG = "KISS (upstream-compatibel)"
 
-MAX_PAGE_SIZE = 5000
 # Upstream's messages, verbatim (including its "Ongeldig datumnotatie"):
 # Kiss.Bff/Intern/ContactmomentDetails/Features/ContactmomentDetailsRapportageOverzicht.cs
 MESSAGE_DATUM = "Ongeldig datumnotatie. Gebruik de ISO 8601-notatie (yyyy-MM-ddTHH:mm:ssZ)."
@@ -61,7 +69,6 @@ MESSAGE_PAGINANUMMER = "Paginanummer moet minimaal 1 zijn."
 _ISO_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+\- ]\d{2}:?\d{2})$", re.ASCII
 )
-_SPACE_BEFORE_OFFSET = re.compile(r" (\d{2}:?\d{2})$")
 _INTEGER = re.compile(r"^[+-]?\d{1,9}$", re.ASCII)
 
 
@@ -78,11 +85,7 @@ def parse_rapportage_datetime(value: str | None) -> datetime | None:
     """An aware datetime from ISO 8601 with 'Z' or an offset, or None if invalid or naive."""
     if value is None or not _ISO_DATETIME.match(value):
         return None
-    try:
-        # In UTC: PostgreSQL refuses offsets of 16 hours or more, which Python accepts (+23:59).
-        return datetime.fromisoformat(_SPACE_BEFORE_OFFSET.sub(r"+\1", value)).astimezone(UTC)
-    except (ValueError, OverflowError):  # e.g. month 13, or before year 1 once in UTC
-        return None
+    return query_datetime(value)  # in UTC; None for e.g. month 13
 
 
 def _parse_int(value: str | None, default: int) -> int | None:
@@ -296,3 +299,30 @@ class ContactmomentDetailsRapportageOverzicht(ReplicaReadsMixin, KissAPIView):
             "previous": page_url(page - 1) if page > 1 else None,
         }
         return page_response(header, result.rows, kiss_record)
+
+
+class GetFaq(ReplicaReadsMixin, KissAPIView):
+    """Upstream: Kiss.Bff/Intern/Faq/GetFaq.cs (the rule is ``selectors.faq_vragen``)."""
+
+    roles_by_method = {"GET": READ_ROLES}
+
+    @extend_schema(
+        operation_id="kiss_faq",
+        tags=[TAG],
+        summary="Meest gestelde vragen",
+        description=(
+            f"Zoals upstream KISS (GetFaq): de {FAQ_AANTAL} vaakst gestelde vragen (niet leeg) "
+            f"onder de {FAQ_VENSTER} contactmomentdetails met de laatste einddatum, de vaakste "
+            "eerst (bij gelijke aantallen alfabetisch), als lijst van teksten. Rollen: kcm, "
+            "analist, beheerder."
+        ),
+        responses={
+            200: OpenApiResponse(
+                build_array_type(build_basic_type(OpenApiTypes.STR)),
+                description="De vragen, de vaakste eerst.",
+                examples=[OpenApiExample("Vragen", value=["Paspoort aanvragen", "Afval ophalen"])],
+            )
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        return Response(faq_vragen())

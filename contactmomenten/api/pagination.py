@@ -16,11 +16,11 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from contactmomenten.api.pages import page_response
+from contactmomenten.constants import MAX_PAGE_SIZE
 from contactmomenten.paging import InvalidCursor
 from contactmomenten.selectors import contactmomentdetails_page
 
 DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 5000
 
 
 class ContactmomentDetailsPagination(PageNumberPagination):

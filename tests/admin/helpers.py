@@ -20,11 +20,14 @@ def form_data(details, bronnen=(), confirm_new=True, **changes) -> dict:
     """The POST body of the change form for ``details``: its current values plus ``changes``,
     with the bronnen inline given as (id or None, soort, titel, url, delete) tuples. A changed
     gespreksresultaat, afdeling or kanaal comes confirmed as a new value unless
-    ``confirm_new`` is false (the form asks before it stores a value not yet in use)."""
+    ``confirm_new`` is false (the form asks before it stores a value not yet in use). The
+    hidden ``versie`` is that of ``details`` as given: pass a fresh one to save over later
+    writes."""
     for field in VOCABULARY_FIELDS:
         if confirm_new and changes.get(field):
             changes.setdefault(f"{field}__nieuw", changes[field])
     data = {
+        "versie": details.versie,  # the version the form was opened with (hidden field)
         "contactmoment": details.contactmoment,
         "vraag": details.vraag,
         "specifieke_vraag": details.specifieke_vraag,

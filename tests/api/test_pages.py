@@ -73,3 +73,29 @@ def test_v1_page_bytes_equal_the_serializer(api_client, settings, records, role,
     response = api_client(role).get("/api/v1/contactmomentdetails")
     results = ContactmomentDetailsSerializer(records, many=True, context=serializer_context(role)).data
     assert response.body == drf_json({"count": 3, "next": None, "previous": None, "results": results})
+
+
+def test_page_rows_equal_the_orm_values(records):
+    """On PostgreSQL a page's rows skip Django's Python timestamptz loader and its IN list of
+    ids (contactmomenten.paging._rows, selectors._page_bronnen): they hold exactly what the
+    ORM's .values() and the bronnen relation give, the same instants (pre-1937 included),
+    aware, in the same order."""
+    from contactmomenten.paging import _rows
+    from contactmomenten.selectors import PAGE_FIELDS, contactmomentdetails_page, page_expressions
+
+    queryset = ContactmomentDetails.objects.order_by("-startdatum", "-id")
+    values = queryset.values(*PAGE_FIELDS, **page_expressions("beheerder"))
+    fast = _rows(values)
+    assert fast == list(values)
+    assert all(row["startdatum"].utcoffset() == timedelta(0) for row in fast)
+
+    page = contactmomentdetails_page(
+        queryset, role="beheerder", page=1, page_size=10, cursor=None, query_key="test"
+    )
+    expected = {
+        record.id: [{"soort": b.soort, "titel": b.titel, "url": b.url} for b in record.bronnen.order_by("id")]
+        for record in records
+    }
+    assert [row["id"] for row in page.rows] == [row["id"] for row in fast]
+    assert {row["id"]: row["bronnen"] for row in page.rows} == expected
+    assert sum(len(bronnen) for bronnen in expected.values()) == 4
