@@ -1,7 +1,8 @@
 """Reads of kiss-details shared by several faces: a single record for KISS, the keyset pages
 of contactmomentdetails (/api/v1 list, KISS management endpoint), the values in use of the
-vocabulary fields (gespreksresultaat, afdeling, kanaal), the resultaten of the KPI mapping
-and what changed in a record since a version (the admin's refused save). The aggregates live
+vocabulary fields (gespreksresultaat, afdeling, kanaal), the resultaten of the KPI mapping,
+upstream's FAQ (the most frequent recent vragen) and what changed in a record since a
+version (the admin's refused save). The aggregates live
 in ``contactmomenten.statistieken``.
 
 The API faces call a function here for their pages, so the query shape of a page (ordering,
@@ -15,7 +16,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from contactmomenten import privacy
 from contactmomenten.constants import STABLE_ORDER
@@ -180,3 +181,32 @@ def contactmomentdetails_values_in_use_forget(field_name: str) -> None:
 def gespreksresultaat_categorie_resultaten() -> list[str]:
     """The gespreksresultaten the KPI mapping knows (a small table: read on each call)."""
     return list(GespreksresultaatCategorie.objects.order_by("resultaat").values_list("resultaat", flat=True))
+
+
+# Upstream's FAQ: the FAQ_AANTAL most frequent vragen among the FAQ_VENSTER latest records.
+FAQ_VENSTER, FAQ_AANTAL = 500, 10
+
+
+def faq_vragen() -> list[str]:
+    """The ``FAQ_AANTAL`` most frequent non-blank vragen among the ``FAQ_VENSTER`` records
+    with a non-blank vraag and the latest einddatum, most frequent first: two queries' worth
+    of work in one (an index scan of einddatum, then a GROUP BY of 500 rows).
+
+    As upstream (Kiss.Bff/Intern/Faq/GetFaq.cs): blank vragen (IsNullOrWhiteSpace) are left
+    out before the 500 are taken, and vragen are grouped as stored. Upstream leaves the order
+    of equal counts to the database; here they are alphabetical, so the answer is stable.
+    """
+    latest = (
+        ContactmomentDetails.objects.exclude(vraag__regex=r"^\s*$")
+        .order_by("-einddatum", "-id")
+        .values("id")[:FAQ_VENSTER]
+    )
+    ranked = (
+        ContactmomentDetails.objects.filter(id__in=latest)
+        .order_by()
+        .values("vraag")
+        .annotate(aantal=Count("id"))
+        .order_by("-aantal", "vraag")
+        .values_list("vraag", "aantal")[:FAQ_AANTAL]
+    )
+    return [vraag for vraag, _ in ranked]

@@ -84,7 +84,7 @@ def sequential_scans(captured) -> list[str]:
     found = []
     for query in captured.captured_queries:
         sql = query["sql"]
-        if TABLE not in sql or not sql.lstrip().upper().startswith("SELECT"):
+        if TABLE not in sql or not sql.lstrip().upper().startswith(("SELECT", "WITH")):
             continue
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")

@@ -4,7 +4,8 @@ on the replica paused, what each endpoint shows tells where it read from.
 
 Writes and the reads that must see them at once (KISS's read-after-write GET, the admin change
 page) use the primary; the management endpoint and the /api/v1 reads use the replica and see a
-new record only once the replica has replayed it; so does the admin's CSV export.
+new record only once the replica has replayed it; so do the admin's CSV export, the
+statistics, upstream's FAQ and the dashboard.
 """
 
 import json
@@ -181,6 +182,12 @@ def test_reads_and_writes_go_where_they_belong(replica, service, role_groups, be
     status, csv = admin.request("GET", export)
     assert status == 200
     assert body["id"] not in csv
+    # Statistics, upstream's FAQ and the dashboard: the replica too.
+    day = {"startdatum__gte": "2024-10-01", "startdatum__lt": "2024-10-02"}
+    dashboard = {"van": "2024-10-01", "tot": "2024-10-01", "csv": "kerncijfers"}
+    assert api.json("/api/v1/statistieken", day)[0]["aantal"] == 0
+    assert api.json("/api/faq") == []
+    assert "Contactmomenten,0,0" in admin.request("GET", "/admin/managementinformatie/", dashboard)[1]
 
     replica.execute("SELECT pg_wal_replay_resume()")
     _caught_up(replica)
@@ -188,3 +195,6 @@ def test_reads_and_writes_go_where_they_belong(replica, service, role_groups, be
     assert api.json("/api/v1/contactmomentdetails")["count"] == 1
     assert api.request("GET", v1)[0] == 200
     assert body["id"] in admin.request("GET", export)[1]
+    assert api.json("/api/v1/statistieken", day)[0]["aantal"] == 1
+    assert api.json("/api/faq") == [body["vraag"]]
+    assert "Contactmomenten,1,0" in admin.request("GET", "/admin/managementinformatie/", dashboard)[1]

@@ -7,6 +7,7 @@ One explicit view per upstream use case, named after its upstream class:
 - ``ContactmomentDetailsToevoegen``: ``PUT /api/contactmomentdetails`` (upsert by ``id``)
 - ``ReadContactmomentDetails``: ``GET /api/contactmomentdetails?id=``
 - ``ContactmomentDetailsRapportageOverzicht``: ``GET /api/contactmomentendetails``
+- ``GetFaq``: ``GET /api/faq`` (the most frequent recent vragen)
 
 Responses keep upstream's shapes (plain-text 400 messages, ``{title, instance}`` 404 on the
 management endpoint); these views deliberately answer themselves instead of going through the
@@ -21,6 +22,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.utils import translation
+from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -42,7 +44,13 @@ from contactmomenten.datetimes import query_datetime
 from contactmomenten.paging import InvalidCursor
 from contactmomenten.replica import ReplicaReadsMixin
 from contactmomenten.roles import user_role
-from contactmomenten.selectors import contactmomentdetails_get, contactmomentdetails_rapportage_page
+from contactmomenten.selectors import (
+    FAQ_AANTAL,
+    FAQ_VENSTER,
+    contactmomentdetails_get,
+    contactmomentdetails_rapportage_page,
+    faq_vragen,
+)
 from contactmomenten.services import contactmomentdetails_upsert
 
 UPSTREAM = "https://github.com/Klantinteractie-Servicesysteem/KISS-frontend/blob/main/"
@@ -291,3 +299,30 @@ class ContactmomentDetailsRapportageOverzicht(ReplicaReadsMixin, KissAPIView):
             "previous": page_url(page - 1) if page > 1 else None,
         }
         return page_response(header, result.rows, kiss_record)
+
+
+class GetFaq(ReplicaReadsMixin, KissAPIView):
+    """Upstream: Kiss.Bff/Intern/Faq/GetFaq.cs (the rule is ``selectors.faq_vragen``)."""
+
+    roles_by_method = {"GET": READ_ROLES}
+
+    @extend_schema(
+        operation_id="kiss_faq",
+        tags=[TAG],
+        summary="Meest gestelde vragen",
+        description=(
+            f"Zoals upstream KISS (GetFaq): de {FAQ_AANTAL} vaakst gestelde vragen (niet leeg) "
+            f"onder de {FAQ_VENSTER} contactmomentdetails met de laatste einddatum, de vaakste "
+            "eerst (bij gelijke aantallen alfabetisch), als lijst van teksten. Rollen: kcm, "
+            "analist, beheerder."
+        ),
+        responses={
+            200: OpenApiResponse(
+                build_array_type(build_basic_type(OpenApiTypes.STR)),
+                description="De vragen, de vaakste eerst.",
+                examples=[OpenApiExample("Vragen", value=["Paspoort aanvragen", "Afval ophalen"])],
+            )
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        return Response(faq_vragen())

@@ -19,6 +19,8 @@ kiss_urlpatterns = [
     path("api/contactmomentdetails/", kiss.ContactmomentDetailsView.as_view(schema=None)),
     path("api/contactmomentendetails", kiss.ContactmomentDetailsRapportageOverzicht.as_view()),
     path("api/contactmomentendetails/", kiss.ContactmomentDetailsRapportageOverzicht.as_view(schema=None)),
+    path("api/faq", kiss.GetFaq.as_view()),
+    path("api/faq/", kiss.GetFaq.as_view(schema=None)),
 ]
 
 

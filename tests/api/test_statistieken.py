@@ -364,6 +364,12 @@ def test_bad_parameters_are_a_problem_naming_the_parameter(api_client, params, n
     assert [p["name"] for p in body["invalidParams"]] == [name]
 
 
+def test_errors_of_a_csv_request_stay_problem_json(api_client):
+    body = _problem(api_client("analist").get(URL, {"groeperen": "emailadresKcm", "format": "csv"}))
+    assert body["invalidParams"][0]["name"] == "groeperen"
+    assert _problem(api_client("kcm").get(URL, {"format": "csv"}), 403)["status"] == 403
+
+
 def test_emailadres_kcm_filter_follows_the_privacy_policy(api_client, dataset, settings):
     assert _problem(api_client("analist").get(URL, {"emailadresKcm": "kcm1@example.nl"}), 403)
     [totaal] = get(api_client("beheerder"), emailadresKcm="KCM2@example.nl")
