@@ -52,7 +52,9 @@ def record(day, afdeling="Burgerzaken", vraag="Paspoort aanvragen", seconds=125,
 @pytest.fixture
 def records():
     """Four that match LIST_QUERY, and three that each miss one condition."""
-    matching = [record(day) for day in (5, 6, 7)]
+    # A fixed gespreksId for the row the column test reads: a random nanoid may start with "-",
+    # which the CSV formula guard (rightly) prefixes with "'".
+    matching = [record(5, gespreks_id="V1StGXR8_Z5jdHi6B-myT"), record(6), record(7)]
     matching.append(record(8, vraag="Verhuizing", specifieke_vraag="Ook mijn PASPOORT verlopen?"))
     BronFactory(contactmomentdetails=matching[0], soort="kennisartikel", titel="Paspoort aanvragen")
     BronFactory(contactmomentdetails=matching[0], soort="vac", titel="Kosten paspoort")
