@@ -41,6 +41,8 @@ FROM generate_series(1, {ROWS}) AS i,
 @pytest.fixture(scope="module")
 def year_of_data(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), connection.cursor() as cursor:
+        # Exactly this year of data: no rows an earlier test's server left behind.
+        cursor.execute(f"TRUNCATE {TABLE}, contactmomenten_bron CASCADE")
         cursor.execute(
             SEED,
             {
@@ -133,10 +135,16 @@ def test_filtered_pages_use_indexes(year_of_data, api_client, role, params):
     assert sequential_scans(captured) == []
 
 
-@pytest.mark.parametrize("term", ["paspoort", "levertijd", "klantcontacten/1234"])
-def test_admin_search_uses_trigram_indexes(year_of_data, admin_client_for, term):
+@pytest.mark.parametrize(
+    ("term", "frequent"), [("paspoort", True), ("levertijd", True), ("klantcontacten/1234", False)]
+)
+def test_admin_search_uses_trigram_indexes(year_of_data, admin_client_for, term, frequent):
     captured, _ = plans_of(
         admin_client_for("beheerder"), "/admin/contactmomenten/contactmomentdetails/", {"q": term}
     )
-    # Not the search: the filter choices (SELECT DISTINCT, cached for ten minutes).
-    assert [sql for sql in sequential_scans(captured) if not sql.startswith("SELECT DISTINCT")] == []
+    # Not the search: the filter choices (SELECT DISTINCT, cached for ten minutes). For a term
+    # in many records, the date hierarchy's "any record this month?" probes (SELECT EXISTS
+    # ... LIMIT 1) may rightly scan until the first hit, a few rows: PostgreSQL picks either
+    # plan depending on its estimates. For a rare term they must use the indexes.
+    skipped = ("SELECT DISTINCT", "SELECT EXISTS(") if frequent else ("SELECT DISTINCT",)
+    assert [sql for sql in sequential_scans(captured) if not sql.startswith(skipped)] == []
