@@ -238,6 +238,16 @@ def test_not_found_is_404(api_client, path):
     assert "ContactmomentDetails" not in data["detail"]  # no English model name from Django
 
 
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_write_to_an_unknown_v1_url_is_404_not_a_csrf_page(api_client, method):
+    # A real client checks CSRF (the test client does not by default) and may carry a cookie.
+    client = api_client("beheerder")
+    client.handler.enforce_csrf_checks = True
+    client.cookies["csrftoken"] = "zwerfkoekje"
+    response = getattr(client, method)(f"{LIST}/null%2Cnull", body(), format="json")
+    assert problem_of(response, 404)["code"] == "not_found"
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [("post", "detail"), ("put", LIST), ("patch", LIST), ("delete", LIST)],
