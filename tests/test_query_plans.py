@@ -120,7 +120,7 @@ def test_date_range_page_uses_indexes(year_of_data, api_client, page):
     [
         ("analist", {"verantwoordelijkeAfdeling": "Burgerzaken", **MONTH}),
         ("analist", {"kanaal": "balie", **MONTH}),
-        ("analist", {"gespreksresultaat": "Doorverbonden", "page": 3}),
+        ("analist", {"gespreksresultaat": "Doorverbonden naar collega", "page": 3}),
         ("analist", {"einddatum__gte": "2024-06-01", "einddatum__lt": "2024-06-08", "ordering": "einddatum"}),
         ("analist", {"ordering": "-gewijzigd", "page": 20}),
         ("analist", {"ordering": "gespreksduur"}),

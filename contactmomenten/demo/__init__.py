@@ -27,12 +27,20 @@ AFDELINGEN = (
     "Openbare Ruimte",
     "Zorg en Welzijn",
 )
+# KISS's default gespreksresultaten (the KPI mapping's seed), repeated for a realistic mix: the
+# KCC answers most questions itself (about 60 % eerstelijns). "Terugbelverzoek" stands for a
+# municipality's own value, not yet mapped, as the dashboard lists such values.
 GESPREKSRESULTATEN = (
-    "Zelfstandig afgehandeld",
-    "Doorverbonden",
-    "Contactverzoek gemaakt",
+    *["Zelfstandig afgehandeld"] * 10,
+    *["Afgehandeld na ruggespraak"] * 3,
+    "Afgehandeld, klant belt terug",
+    *["Doorverbonden naar afdeling"] * 2,
+    "Doorverbonden naar collega",
+    "Verwezen naar ander instantie",
+    *["Contactverzoek gemaakt"] * 2,
+    "Verbinding verbroken",
+    "Klant neemt opnieuw contact op",
     "Terugbelverzoek",
-    "Verkeerd verbonden",
 )
 KANALEN = ("telefoon", "e-mail", "balie", "chat")
 VRAGEN = (
