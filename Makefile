@@ -8,7 +8,7 @@ PORT   ?= 8000
 # PostgreSQL that `make test` uses when DATABASE_URL is not set and it answers.
 TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: bench run serve manage test lint install install-dev clean
+.PHONY: bench run serve manage test fuzz lint install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,27 +55,35 @@ serve: $(VENV)/.runtime
 manage: $(VENV)/.runtime .env
 	$(BIN)/python manage.py $(ARGS)
 
+# The environment of make test and make fuzz: a test SECRET_KEY, no SSL redirect, and
+# PostgreSQL when DATABASE_URL is set or 127.0.0.1:5432 answers (mandatory with CI=true).
+TEST_ENV = export SECRET_KEY="$${SECRET_KEY:-insecure-key-for-tests-only}" SECURE_SSL_REDIRECT=false; \
+  if [ -z "$${DATABASE_URL:-}" ]; then \
+    if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), timeout=2).close()' 2>/dev/null; then \
+      export DATABASE_URL="$(TEST_PG_URL)"; \
+    elif [ "$${CI:-}" = "true" ]; then \
+      echo "CI=true but PostgreSQL does not answer on 127.0.0.1:5432: failing (no SQLite fallback in CI)."; exit 1; \
+    fi; \
+  fi; \
+  case "$${DATABASE_URL:-sqlite}" in \
+    postgres*) echo "Tests run on PostgreSQL ($${DATABASE_URL%%\?*})." ;; \
+    *) if [ "$${CI:-}" = "true" ]; then echo "CI=true requires PostgreSQL, DATABASE_URL is $${DATABASE_URL:-unset}."; exit 1; fi; \
+       echo "PostgreSQL not reachable: tests run on SQLite (PostgreSQL-only tests are skipped)." ;; \
+  esac;
+
 ## test: lint, migration and schema checks, then the whole test suite
 test: $(VENV)/.dev $(OIDC_PROVIDER)/node_modules/.installed
-	@set -e; \
-	export SECRET_KEY="$${SECRET_KEY:-insecure-key-for-tests-only}" SECURE_SSL_REDIRECT=false; \
-	if [ -z "$${DATABASE_URL:-}" ]; then \
-	  if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), timeout=2).close()' 2>/dev/null; then \
-	    export DATABASE_URL="$(TEST_PG_URL)"; \
-	  elif [ "$${CI:-}" = "true" ]; then \
-	    echo "CI=true but PostgreSQL does not answer on 127.0.0.1:5432: failing (no SQLite fallback in CI)."; exit 1; \
-	  fi; \
-	fi; \
-	case "$${DATABASE_URL:-sqlite}" in \
-	  postgres*) echo "Tests run on PostgreSQL ($${DATABASE_URL%%\?*})." ;; \
-	  *) if [ "$${CI:-}" = "true" ]; then echo "CI=true requires PostgreSQL, DATABASE_URL is $${DATABASE_URL:-unset}."; exit 1; fi; \
-	     echo "PostgreSQL not reachable: tests run on SQLite (PostgreSQL-only tests are skipped)." ;; \
-	esac; \
+	@set -e; $(TEST_ENV) \
 	$(BIN)/ruff check .; \
 	$(BIN)/ruff format --check .; \
 	$(BIN)/python manage.py makemigrations --check --dry-run; \
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null; \
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## fuzz: the long schema fuzzing run (15 minutes of schemathesis; make test runs a 90-second one)
+fuzz: $(VENV)/.dev
+	@set -e; $(TEST_ENV) \
+	FUZZ_LONG=1 $(BIN)/pytest tests/serving/test_fuzz.py -s $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

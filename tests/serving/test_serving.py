@@ -1,12 +1,13 @@
 """Serving in production: the health probe, the body limit, the request log, problem+json
 404s under /api/v1 in DEBUG too, Dutch error pages, and ``make run``/``make serve``/``make
-manage`` as the README shows them."""
+manage`` as the README shows them, and no gunicorn control socket."""
 
 import io
 import json
 import logging
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from django.views import defaults
 from contactmomenten.api.exceptions import server_error
 from contactmomenten.models import ContactmomentDetails
 from tests.factories import KissContactmomentDetailsBodyFactory
+from tests.serving.server import free_port, gunicorn_server
 
 ROOT = Path(__file__).resolve().parents[2]
 KISS = "/api/contactmomentdetails"
@@ -204,3 +206,17 @@ def test_make_manage_runs_a_management_command_with_the_venv():
 def test_make_run_keeps_no_connection_per_thread():
     result = _run("make", "-n", "run")
     assert "CONN_MAX_AGE=0 .venv/bin/python manage.py runserver" in result.stdout
+
+
+@pytest.mark.parametrize("xdg_runtime_dir", [True, False], ids=["XDG_RUNTIME_DIR", "HOME only"])
+def test_make_serve_creates_no_control_socket(tmp_path, xdg_runtime_dir):
+    # gunicorn's default is $XDG_RUNTIME_DIR/gunicorn.ctl, else $HOME/.gunicorn/gunicorn.ctl:
+    # shared by every gunicorn of the user, so gunicorn.conf.py turns it off.
+    home, runtime = tmp_path / "home", tmp_path / "runtime"
+    home.mkdir()
+    runtime.mkdir()
+    dead_database = f"postgres://postgres@127.0.0.1:{free_port()}/kiss"  # not needed to listen
+    env = {"HOME": str(home), "XDG_RUNTIME_DIR": str(runtime) if xdg_runtime_dir else ""}
+    with gunicorn_server(database=dead_database, workers=1, **env):
+        time.sleep(1)  # the control socket would be bound by a thread of the arbiter
+        assert (sorted(home.iterdir()), sorted(runtime.iterdir())) == ([], [])
