@@ -35,8 +35,11 @@ from contactmomenten.models import Bron
 
 # Bytes per yielded chunk (COPY sends one message per row).
 CHUNK_BYTES = 64 * 1024
-# Above this many estimated rows, the bronnen of the whole table are aggregated once and
-# joined (a hash join); below it, each record's bronnen are read through the index.
+# CSV: above this many estimated rows, the bronnen of the whole table are aggregated once and
+# joined (a hash join: the fastest in total, but the rows start only after the sort, some
+# seconds for a year); below it, each record's bronnen are read through the index. XLSX
+# always reads them per record: that plan walks the ordering's index and sends rows at once,
+# so PostgreSQL and the (slower) XLSX writer work side by side from the first row.
 GROUPED_BRONNEN_FROM_ROWS = 20_000
 BINARY_TYPES = {"text": "text", "int": "int8", "datetime": "timestamp"}
 
@@ -185,6 +188,7 @@ class _Copy:
     def __init__(
         self, queryset: QuerySet, columns: Sequence[Column], *, role: str | None, typed: bool, options: str
     ):
+        # typed: the XLSX rows, which always stream (see GROUPED_BRONNEN_FROM_ROWS)
         self.connection = connections[queryset.db]
         self.queryset = queryset
         self.role = role
@@ -193,7 +197,8 @@ class _Copy:
         self.options = options
 
     def __enter__(self):
-        join = "grouped" if _estimated_rows(self.queryset) >= GROUPED_BRONNEN_FROM_ROWS else "lateral"
+        grouped = not self.typed and _estimated_rows(self.queryset) >= GROUPED_BRONNEN_FROM_ROWS
+        join = "grouped" if grouped else "lateral"
         self.connection.ensure_connection()
         self.cursor = self.connection.connection.cursor()
         sql, params = export_sql(
@@ -202,7 +207,7 @@ class _Copy:
         statement = f"COPY ({sql}) TO STDOUT ({self.options})"
         self.started = time.monotonic()
         self.copy = self.cursor.copy(statement, params)
-        self.statement = statement
+        self.statement, self.params = statement, params
         return self.copy.__enter__()
 
     def __exit__(self, *exc_info):
@@ -212,7 +217,10 @@ class _Copy:
             self.cursor.close()
             if self.connection.queries_logged:  # DEBUG and query-count tests see the COPY too
                 self.connection.queries_log.append(
-                    {"sql": self.statement, "time": f"{time.monotonic() - self.started:.3f}"}
+                    {
+                        "sql": self.connection.ops.compose_sql(self.statement, self.params),
+                        "time": f"{time.monotonic() - self.started:.3f}",
+                    }
                 )
 
 
