@@ -12,6 +12,7 @@ their querysets with Django's own machinery. Pages are keyset pages (``contactmo
 of plain rows, not model instances: the API faces shape them without DRF field machinery.
 """
 
+import json
 from datetime import datetime
 
 from django.core.cache import cache
@@ -210,3 +211,12 @@ def faq_vragen() -> list[str]:
         .values_list("vraag", "aantal")[:FAQ_AANTAL]
     )
     return [vraag for vraag, _ in ranked]
+
+
+def estimated_rows(queryset: QuerySet) -> int:
+    """PostgreSQL's planner estimate of the rows ``queryset`` selects (``EXPLAIN``, nothing
+    runs); 0 for a queryset that can match nothing (``none()``, an impossible filter)."""
+    if queryset.query.is_empty():
+        return 0
+    plan = queryset.order_by().values("pk").explain(format="json")
+    return int(json.loads(plan)[0]["Plan"]["Plan Rows"]) if plan else 0

@@ -11,7 +11,6 @@ CSV comes out of ``COPY ... (FORMAT csv)`` ready to send; XLSX reads typed rows 
 row only to pass its bytes on, so a million rows cost little more than COPY itself.
 """
 
-import json
 import time
 from collections.abc import Iterator, Sequence
 
@@ -32,6 +31,7 @@ from contactmomenten.exports.columns import (
 )
 from contactmomenten.exports.csvfile import FORMULA_GUARD, FORMULA_PREFIXES
 from contactmomenten.models import Bron
+from contactmomenten.selectors import estimated_rows
 
 # Bytes per yielded chunk (COPY sends one message per row).
 CHUNK_BYTES = 64 * 1024
@@ -158,15 +158,6 @@ class _Select:
         return f"{sql} ORDER BY {order_by}" if order_by else sql
 
 
-def _estimated_rows(queryset: QuerySet) -> float:
-    """The planner's estimate of the rows ``queryset`` selects (EXPLAIN, nothing runs)."""
-    sql, params = queryset.order_by().values("pk").query.get_compiler(using=queryset.db).as_sql()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    return (plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"]["Plan Rows"]
-
-
 def export_sql(
     queryset: QuerySet,
     columns: Sequence[Column],
@@ -197,7 +188,7 @@ class _Copy:
         self.options = options
 
     def __enter__(self):
-        grouped = not self.typed and _estimated_rows(self.queryset) >= GROUPED_BRONNEN_FROM_ROWS
+        grouped = not self.typed and estimated_rows(self.queryset) >= GROUPED_BRONNEN_FROM_ROWS
         join = "grouped" if grouped else "lateral"
         self.connection.ensure_connection()
         self.cursor = self.connection.connection.cursor()

@@ -5,6 +5,7 @@ last shows the last page with a message, and the last real page is always reacha
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from contactmomenten.admin.changelist import EstimatedCountPaginator
 from contactmomenten.admin.contactmomentdetails import ContactmomentDetailsAdmin
@@ -140,3 +141,19 @@ def test_page_past_the_end_of_an_estimate_shows_the_real_last_page(admin_client_
     cl = response.context["cl"]
     assert (cl.page_num, cl.result_count, len(cl.result_list)) == (5, 9, 1)
     assert "Pagina 50 bestaat niet: u ziet de laatste pagina (5)." in response.text
+
+
+@requires_postgres
+def test_a_search_expected_to_match_far_more_than_the_cap_is_not_counted(admin_client_for, small_pages):
+    """A frequent search term at a million rows: the planner's estimate alone, no COUNT."""
+    make_records(40, vraag="Paspoort aanvragen")
+    analyze()  # the planner expects 40 matches: more than 5x the cap of 3
+
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client_for("analist").get(CHANGELIST_URL, {"q": "paspoort"})
+
+    cl = response.context["cl"]
+    assert (cl.result_count, cl.paginator.count_kind) == (40, "estimate")
+    assert "ca. 40 resultaten" in response.text
+    counts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    assert [sql for sql in counts if "contactmomentdetails" in sql] == []
