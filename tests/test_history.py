@@ -175,3 +175,17 @@ def test_v1_create_and_delete_are_recorded(api_client):
         ContactmomentDetails.history.filter(uuid=details.uuid).values_list("history_type", flat=True)
     )
     assert sorted(types) == ["+", "-"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["{pk}/change/history/", "abc/history/", "abc/history/1/", "{pk}/history/abc/", "{pk}/history/999999/"],
+)
+def test_a_malformed_history_url_is_a_404_not_a_server_error(admin_client_for, path):
+    details = ContactmomentDetailsFactory()
+
+    response = admin_client_for("beheerder").get(
+        "/admin/contactmomenten/contactmomentdetails/" + path.format(pk=details.pk)
+    )
+
+    assert response.status_code == 404

@@ -11,6 +11,8 @@ a form whose fields are all read-only saves the historic instance as it is.
 from datetime import datetime
 
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -49,7 +51,22 @@ class HistoryAdminMixin:
     object_history_list_template = f"{TEMPLATES}/object_history_list.html"
     object_history_form_template = f"{TEMPLATES}/object_history_form.html"
 
+    def _numbers_or_404(self, *values) -> None:
+        """A malformed record or version number in the URL (``114/change/history/``) is a
+        page that does not exist: 404, not simple_history's 500."""
+        field = self.model._meta.pk
+        try:
+            for value in values:
+                field.to_python(value)
+        except ValidationError:
+            raise Http404("Deze pagina bestaat niet.") from None
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._numbers_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._numbers_or_404(object_id, version_id)
         version = get_object_or_404(self.model.history.model, id=object_id, history_id=version_id)
         setattr(request, _VERSION_ATTR, version)
         extra_context = {**(extra_context or {}), "version": version}
