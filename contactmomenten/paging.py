@@ -28,6 +28,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from psycopg.types.datetime import TimestamptzLoader
+from psycopg.types.string import TextLoader
 
 # The write log keeps a day; a count is reused for an hour at most.
 COUNT_MAX_AGE = 3600
@@ -116,8 +117,10 @@ def _rows(values: QuerySet) -> list[dict]:
 
     Django loads every timestamptz through a Python-level loader (it swaps the tzinfo), a
     quarter of a 5000-row page's time; psycopg's own C loader gives the same instant, aware,
-    in the connection's time zone (UTC). Only for queries whose columns need no Django
-    converter (true for the page columns: text, ints, uuids, datetimes); others go the ORM way.
+    in the connection's time zone (UTC). A uuid comes as its text (the page writes it as
+    text; psycopg would build a ``uuid.UUID`` in Python). Only for queries whose columns need
+    no Django converter (true for the page columns: text, ints, uuids, datetimes); others go
+    the ORM way.
     """
     connection = connections[values.db]
     if connection.vendor != "postgresql":
@@ -131,6 +134,7 @@ def _rows(values: QuerySet) -> list[dict]:
     names = [*query.extra_select, *query.values_select, *query.annotation_select]
     with connection.cursor() as cursor:
         cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        cursor.cursor.adapters.register_loader("uuid", TextLoader)
         cursor.execute(sql, params)
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 

@@ -15,6 +15,7 @@ of plain rows, not model instances: the API faces shape them without DRF field m
 import json
 from datetime import datetime
 
+import orjson
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, Prefetch, QuerySet
@@ -23,6 +24,7 @@ from contactmomenten import privacy
 from contactmomenten.constants import STABLE_ORDER
 from contactmomenten.models import Bron, ContactmomentDetails, GespreksresultaatCategorie, version_moment
 from contactmomenten.paging import Page, page_fetch
+from contactmomenten.services import BRON_FIELDS
 
 # The vocabularies of free-text fields (afdelingen, resultaten, kanalen) are small and change
 # rarely: their distinct values are read at most once per this many seconds per process.
@@ -67,34 +69,44 @@ def page_expressions(role: str | None) -> dict:
     return {"emailadres": privacy.expression(role, "emailadres_kcm")}
 
 
-def _page_bronnen(ids: list[int], using: str) -> list[tuple]:
-    """(details id, soort, titel, url) of the bronnen of ``ids``, in the order consulted."""
+# The bronnen of each page record as the JSON the page writes, built by PostgreSQL: keys in
+# the serializer's order, strings through to_json (the same escapes as orjson and DRF).
+_BRONNEN_JSON = (
+    "'[' || string_agg('{' || "
+    + " || ',' || ".join(f"""'"{field}":' || to_json({field})::text""" for field in BRON_FIELDS)
+    + " || '}', ',' ORDER BY id) || ']'"
+)
+
+
+def _page_bronnen(ids: list[int], using: str) -> dict[int, list[dict] | orjson.Fragment]:
+    """The bronnen of ``ids`` per details id, in the order consulted: on PostgreSQL as
+    ready JSON (``orjson.Fragment``, one query), elsewhere as dicts (soort, titel, url)."""
     if connections[using].vendor != "postgresql":
-        return list(
+        bronnen = {}
+        for details_id, *values in (
             Bron.objects.using(using)
             .filter(contactmomentdetails_id__in=ids)
             .order_by("contactmomentdetails_id", "id")
-            .values_list("contactmomentdetails_id", "soort", "titel", "url")
-        )
-    # One array parameter instead of an IN list of 5000 placeholders (which psycopg builds in
-    # Python), fetched at once instead of Django's chunks of 100: together half a page's time.
+            .values_list("contactmomentdetails_id", *BRON_FIELDS)
+        ):
+            bronnen.setdefault(details_id, []).append(dict(zip(BRON_FIELDS, values, strict=True)))
+        return bronnen
+    # One array parameter instead of an IN list of 5000 placeholders, the JSON written by
+    # PostgreSQL instead of a dict per bron in Python: together half a page's time.
     with connections[using].cursor() as cursor:
         cursor.execute(
-            f"""SELECT contactmomentdetails_id, soort, titel, url FROM {Bron._meta.db_table}
-                WHERE contactmomentdetails_id = ANY(%s) ORDER BY contactmomentdetails_id, id""",
+            f"""SELECT contactmomentdetails_id, {_BRONNEN_JSON} FROM {Bron._meta.db_table}
+                WHERE contactmomentdetails_id = ANY(%s) GROUP BY contactmomentdetails_id""",
             [ids],
         )
-        return cursor.fetchall()
+        return {details_id: orjson.Fragment(text) for details_id, text in cursor.fetchall()}
 
 
 def _with_page_bronnen(page: Page, using: str) -> Page:
-    """Adds ``bronnen`` (soort, titel, url, in the order consulted) to each row: one query."""
-    bronnen = {row["id"]: [] for row in page.rows}
-    if bronnen:
-        for details_id, soort, titel, url in _page_bronnen(list(bronnen), using):
-            bronnen[details_id].append({"soort": soort, "titel": titel, "url": url})
+    """Adds ``bronnen`` to each row (see ``_page_bronnen``; [] without any): one query."""
+    bronnen = _page_bronnen([row["id"] for row in page.rows], using) if page.rows else {}
     for row in page.rows:
-        row["bronnen"] = bronnen[row["id"]]
+        row["bronnen"] = bronnen.get(row["id"], [])
     return page
 
 

@@ -5,7 +5,9 @@ contactmomenten.privacy shows it to each role."""
 
 from datetime import UTC, datetime, timedelta
 
+import orjson
 import pytest
+from django.db import connection
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIRequestFactory
 
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def records():
     start = datetime(2024, 10, 1, 8, 0, 0, 123456, tzinfo=UTC)
-    ContactmomentDetailsFactory(
+    tricky = ContactmomentDetailsFactory(
         startdatum=start,
         einddatum=start + timedelta(minutes=7, microseconds=1),
         specifieke_vraag='Regel\u2028scheiding en \u2029 alinea, "quotes", é en \n',
@@ -29,6 +31,15 @@ def records():
         kanaal="",
         gespreks_id="",
         emailadres_kcm="",
+    )
+    # Bronnen whose JSON PostgreSQL writes (selectors._page_bronnen): every escape.
+    BronFactory(
+        contactmomentdetails=tricky, soort="kennis\tartikel", titel='"Paspoort" \\ \b\f\x01\x1f\x7f é 😀'
+    )
+    BronFactory(
+        contactmomentdetails=tricky,
+        titel="Regel\u2028scheiding\u2029 </script>",
+        url="https://e.nl/?a=1&b='2'",
     )
     old = datetime(1930, 5, 1, 9, 0, tzinfo=UTC)
     BronFactory.create_batch(
@@ -79,14 +90,17 @@ def test_page_rows_equal_the_orm_values(records):
     """On PostgreSQL a page's rows skip Django's Python timestamptz loader and its IN list of
     ids (contactmomenten.paging._rows, selectors._page_bronnen): they hold exactly what the
     ORM's .values() and the bronnen relation give, the same instants (pre-1937 included),
-    aware, in the same order."""
+    aware, in the same order; the uuid as its text, the bronnen (on PostgreSQL) as their JSON."""
     from contactmomenten.paging import _rows
     from contactmomenten.selectors import PAGE_FIELDS, contactmomentdetails_page, page_expressions
 
     queryset = ContactmomentDetails.objects.order_by("-startdatum", "-id")
     values = queryset.values(*PAGE_FIELDS, **page_expressions("beheerder"))
     fast = _rows(values)
-    assert fast == list(values)
+    orm = list(values)
+    if connection.vendor == "postgresql":  # the uuid as its text
+        orm = [{**row, "uuid": str(row["uuid"])} for row in orm]
+    assert fast == orm
     assert all(row["startdatum"].utcoffset() == timedelta(0) for row in fast)
 
     page = contactmomentdetails_page(
@@ -97,5 +111,33 @@ def test_page_rows_equal_the_orm_values(records):
         for record in records
     }
     assert [row["id"] for row in page.rows] == [row["id"] for row in fast]
-    assert {row["id"]: row["bronnen"] for row in page.rows} == expected
-    assert sum(len(bronnen) for bronnen in expected.values()) == 4
+    bronnen = {row["id"]: orjson.loads(orjson.dumps(row["bronnen"])) for row in page.rows}
+    assert bronnen == expected
+    assert sum(len(bronnen) for bronnen in expected.values()) == 6
+
+
+@pytest.mark.parametrize("zone", ["Europe/Amsterdam", "America/St_Johns", "Australia/Lord_Howe", "UTC"])
+def test_local_times_per_hour_equal_the_exact_conversion(zone):
+    """pages._LocalTimes writes each instant as _v1_datetime does, also in the hours around
+    offset changes that do not fall on a whole UTC hour (St. John's: 05:30 UTC; Lord Howe:
+    half-hour DST) and for offsets with seconds (Amsterdam before 1937)."""
+    from zoneinfo import ZoneInfo
+
+    from contactmomenten.api.pages import _LocalTimes, _v1_datetime
+
+    tz = ZoneInfo(zone)
+    local = _LocalTimes(tz)
+    moments = [
+        base + timedelta(minutes=m, microseconds=m % 2 * 7)
+        for base in (
+            datetime(2024, 3, 30, 12, tzinfo=UTC),
+            datetime(2024, 10, 26, 12, tzinfo=UTC),
+            datetime(2024, 3, 9, 12, tzinfo=UTC),
+            datetime(2024, 11, 2, 12, tzinfo=UTC),
+            datetime(2024, 4, 6, 6, tzinfo=UTC),
+            datetime(1930, 5, 1, 9, tzinfo=UTC),
+        )
+        for m in range(0, 48 * 60, 7)
+    ]
+    written = [orjson.dumps(local(moment)) for moment in moments]
+    assert written == [orjson.dumps(_v1_datetime(moment, tz)) for moment in moments]
