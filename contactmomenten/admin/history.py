@@ -51,12 +51,14 @@ class HistoryAdminMixin:
     object_history_list_template = f"{TEMPLATES}/object_history_list.html"
     object_history_form_template = f"{TEMPLATES}/object_history_form.html"
 
-    def _numbers_or_404(self, *values) -> None:
+    def _numbers_or_404(self, object_id, version_id=None) -> None:
         """A malformed record or version number in the URL (``114/change/history/``) is a
         page that does not exist: 404, not simple_history's 500."""
-        field = self.model._meta.pk
+        keys = [(self.model._meta.pk, object_id)]
+        if version_id is not None:
+            keys.append((self.model.history.model._meta.pk, version_id))
         try:
-            for value in values:
+            for field, value in keys:
                 field.to_python(value)
         except ValidationError:
             raise Http404("Deze pagina bestaat niet.") from None

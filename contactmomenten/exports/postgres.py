@@ -179,7 +179,6 @@ class _Copy:
     def __init__(
         self, queryset: QuerySet, columns: Sequence[Column], *, role: str | None, typed: bool, options: str
     ):
-        # typed: the XLSX rows, which always stream (see GROUPED_BRONNEN_FROM_ROWS)
         self.connection = connections[queryset.db]
         self.queryset = queryset
         self.role = role
@@ -188,6 +187,7 @@ class _Copy:
         self.options = options
 
     def __enter__(self):
+        # typed: the XLSX rows, which always stream (see GROUPED_BRONNEN_FROM_ROWS).
         grouped = not self.typed and estimated_rows(self.queryset) >= GROUPED_BRONNEN_FROM_ROWS
         join = "grouped" if grouped else "lateral"
         self.connection.ensure_connection()
