@@ -80,7 +80,7 @@ test: $(VENV)/.dev $(OIDC_PROVIDER)/node_modules/.installed
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null; \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## fuzz: the long schema fuzzing run (15 minutes of schemathesis; make test runs a 90-second one)
+## fuzz: the long schema fuzzing run (15 minutes of schemathesis; make test runs a 120-second one)
 fuzz: $(VENV)/.dev
 	@set -e; $(TEST_ENV) \
 	FUZZ_LONG=1 $(BIN)/pytest tests/serving/test_fuzz.py -s $(PYTEST_ARGS)
