@@ -1,6 +1,6 @@
-"""App configuration; registers the system checks, the history and request-log receivers, the
-role-group sync (after every migrate) and the SQLite functions of ``contactmomenten.privacy`` and
-``contactmomenten.statistieken`` on startup."""
+"""App configuration; registers the system checks, the ``eindigt_op`` lookup, the history and
+request-log receivers, the role-group sync (after every migrate) and the SQLite functions of
+``contactmomenten.privacy`` and ``contactmomenten.statistieken`` on startup."""
 
 from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
@@ -16,7 +16,7 @@ class ContactmomentenConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from contactmomenten import checks, request_log  # noqa: F401  (registers checks and receivers)
+        from contactmomenten import checks, lookups, request_log  # noqa: F401  (registers checks, lookups, receivers)
         from contactmomenten.api import schema  # noqa: F401  (registers the OpenAPI extensions)
         from contactmomenten.history import history_connect
         from contactmomenten.privacy import sqlite_functions_register

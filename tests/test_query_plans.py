@@ -1,6 +1,6 @@
 """PostgreSQL's plans for the queries a page runs: no sequential scan of the details table for
 the date-range page (first, continued, asked directly), the filtered /api/v1 pages, the
-``__icontains`` filter and the admin search (pg_trgm).
+``__icontains`` filter and the admin search (pg_trgm; a btree on the reversed contactmoment).
 
 The queries are the ones the endpoints really send (captured over HTTP), explained on a year of
 committed, vacuumed and analysed data, so the planner's choice is the one it makes in
@@ -136,9 +136,10 @@ def test_filtered_pages_use_indexes(year_of_data, api_client, role, params):
 
 
 @pytest.mark.parametrize(
-    ("term", "frequent"), [("paspoort", True), ("levertijd", True), ("klantcontacten/1234", False)]
+    ("term", "frequent"),
+    [("paspoort", True), ("levertijd", True), ("klantcontacten/1234", False), ("KLANTCONTACTEN/1234", False)],
 )
-def test_admin_search_uses_trigram_indexes(year_of_data, admin_client_for, term, frequent):
+def test_admin_search_uses_indexes(year_of_data, admin_client_for, term, frequent):
     captured, _ = plans_of(
         admin_client_for("beheerder"), "/admin/contactmomenten/contactmomentdetails/", {"q": term}
     )

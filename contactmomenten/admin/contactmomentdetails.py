@@ -95,7 +95,13 @@ class ContactmomentDetailsAdmin(
     )
     # Choices come from MIN/MAX, not DISTINCT: see the change_list.html of this model.
     date_hierarchy = "startdatum"
-    search_fields = ("vraag", "specifieke_vraag", "gespreks_id", "contactmoment")
+    # Words of vraag and specifieke vraag (pg_trgm), an exact gespreksId, a contactmoment by
+    # its URL or the end of it (the klantcontact UUID): each served by an index.
+    search_fields = ("vraag", "specifieke_vraag", "gespreks_id__exact", "contactmoment__eindigt_op")
+    search_help_text = (
+        "Zoek op woorden uit de vraag of de specifieke vraag, op een gespreksId (exact) of op een "
+        "contactmoment: de URL of het einde ervan, zoals de UUID van het klantcontact."
+    )
     # Scale: no COUNT(*) of the whole table, no facet counts, an estimated count above a cap.
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER

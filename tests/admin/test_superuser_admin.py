@@ -107,6 +107,35 @@ def test_search_finds_a_record_by_each_searchable_field(admin_client, records, f
     assert list(response.context["cl"].result_list) == [target]
 
 
+@pytest.mark.parametrize(
+    ("term", "found"),
+    [
+        ("3F2504E0-4F89-11D3-9A0C-0305E82C3301", True),  # the klantcontact UUID, any case
+        ("klantcontacten/3f2504e0-4f89-11d3-9a0c-0305e82c3301", True),
+        ("HTTPS://OPENKLANT.EXAMPLE.NL/klantcontacten/3f2504e0-4f89-11d3-9a0c-0305e82c3301", True),
+        ("openklant.example.nl", False),  # not the end of the URL
+        ("%3301", False),  # LIKE wildcards are plain characters
+        ("_f2504e0-4f89-11d3-9a0c-0305e82c3301", False),
+    ],
+)
+def test_search_finds_a_contactmoment_by_its_url_or_the_end_of_it(admin_client, records, term, found):
+    target = records[0]
+    target.contactmoment = "https://openklant.example.nl/klantcontacten/3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+    target.save()
+    response = admin_client.get(CHANGELIST, {"q": term})
+    assert list(response.context["cl"].result_list) == ([target] if found else [])
+
+
+def test_search_finds_a_gespreks_id_exactly_not_a_part_of_it(admin_client, records):
+    target = records[0]
+    assert list(admin_client.get(CHANGELIST, {"q": target.gespreks_id}).context["cl"].result_list) == [target]
+    assert list(admin_client.get(CHANGELIST, {"q": target.gespreks_id[:-1]}).context["cl"].result_list) == []
+
+
+def test_search_help_text_says_what_is_searched(admin_client):
+    assert "de UUID van het klantcontact" in admin_client.get(CHANGELIST).text
+
+
 def test_change_form_shows_bronnen_inline_and_read_only_timestamps(admin_client):
     details = ContactmomentDetailsFactory()
     bron = BronFactory(contactmomentdetails=details, titel="Rijbewijs verlengen")
