@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from simple_history.models import HistoricalRecords
 
@@ -41,6 +42,18 @@ def _api_client_name() -> str:
     if user is None or isinstance(user, get_user_model()) or not getattr(user, "role", None):
         return ""
     return str(user)[:200]
+
+
+def history_enabled() -> bool:
+    """Whether saves write history now (django-simple-history's ``SIMPLE_HISTORY_ENABLED``)."""
+    return getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+
+
+def history_actor() -> tuple[int | None, str]:
+    """Who makes the change of this request: (``history_user_id``, ``history_api_client``),
+    for writers that write their historical row themselves."""
+    user = history_user_get(getattr(HistoricalRecords.context, "request", None))
+    return (user.pk if user else None), _api_client_name()
 
 
 def bronnen_snapshot(bronnen: Iterable) -> str:

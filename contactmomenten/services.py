@@ -15,11 +15,12 @@ import hashlib
 import secrets
 from collections.abc import Collection, Iterable, Mapping
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from contactmomenten import upsert_sql
 from contactmomenten.history import history_bronnen_pending, history_bronnen_update
 from contactmomenten.models import ApiToken, Bron, ContactmomentDetails
 
@@ -67,15 +68,19 @@ def _fields(data: Mapping) -> dict:
 def contactmomentdetails_upsert(
     *, contactmoment: str, data: Mapping, bronnen: Iterable[Mapping]
 ) -> tuple[ContactmomentDetails, bool]:
-    """Create or replace the details of one contactmoment, bronnen included.
+    """Create or replace the details of one contactmoment, bronnen included, with its history
+    row ("+" new, "~" replaced).
 
-    Safe under concurrency: ``update_or_create`` locks an existing row (SELECT ... FOR
-    UPDATE) and relies on the unique constraint on ``contactmoment`` when two requests
-    create the same record at once, so the loser updates instead of duplicating.
-    Returns the record and whether it was created.
+    Safe under concurrency: the unique constraint on ``contactmoment`` decides, so of two
+    requests that create the same record at once the loser updates instead of duplicating,
+    and the row stays locked from the upsert to the commit, so the bronnen are those of
+    exactly one write. Returns the record as stored and whether it was created.
     """
     bronnen = list(bronnen)
-    # The history row of this save records the new bronnen directly (no re-read, no update).
+    if connection.vendor == "postgresql":
+        return upsert_sql.contactmomentdetails_upsert(contactmoment, _fields(data), bronnen, BRON_FIELDS)
+    # Elsewhere through the ORM: ``update_or_create`` locks an existing row (SELECT ... FOR
+    # UPDATE); the history row of this save records the new bronnen directly.
     with history_bronnen_pending(bronnen):
         details, created = ContactmomentDetails.objects.update_or_create(
             contactmoment=contactmoment, defaults=_fields(data)

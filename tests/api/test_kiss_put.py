@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 from django.apps import apps
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 
 from contactmomenten.models import Bron, ContactmomentDetails
+from tests.conftest import requires_postgres
 from tests.factories import (
     ContactmomentDetailsFactory,
     KissBronBodyFactory,
@@ -194,12 +196,29 @@ def test_invalid_update_leaves_existing_record_and_bronnen_untouched(kcm):
     assert existing.bronnen.count() == 2
 
 
-def test_failure_while_writing_bronnen_rolls_back_the_record(kcm, monkeypatch):
-    def broken_bulk_create(*args, **kwargs):
-        raise IntegrityError("simulated")
+@pytest.fixture
+def bronnen_insert_fails(monkeypatch):
+    """Writing a bron fails: on PostgreSQL in the database itself (a trigger that raises an
+    integrity error, gone with the test's transaction), elsewhere in the ORM's bulk insert."""
+    if connection.vendor != "postgresql":
 
-    monkeypatch.setattr(Bron.objects, "bulk_create", broken_bulk_create)
+        def broken_bulk_create(*args, **kwargs):
+            raise IntegrityError("simulated")
 
+        monkeypatch.setattr(Bron.objects, "bulk_create", broken_bulk_create)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION pg_temp.bron_fails() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'simulated' USING ERRCODE = 'integrity_constraint_violation'; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER bron_fails BEFORE INSERT ON contactmomenten_bron "
+            "FOR EACH ROW EXECUTE FUNCTION pg_temp.bron_fails()"
+        )
+
+
+def test_failure_while_writing_bronnen_rolls_back_the_record(kcm, bronnen_insert_fails):
     with pytest.raises(IntegrityError):
         put(kcm, KissContactmomentDetailsBodyFactory())
 
@@ -243,3 +262,21 @@ def test_malformed_json_gives_400(kcm):
 
     assert response.status_code == 400
     assert ContactmomentDetails.objects.count() == 0
+
+
+@requires_postgres
+def test_put_is_two_statements_on_postgresql(kcm):
+    """The upsert with its history row, then the bronnen: besides the token lookup and the
+    transaction, nothing else (a write is KISS's hottest path)."""
+    existing = ContactmomentDetailsFactory(bronnen=2)
+    put(kcm, KissContactmomentDetailsBodyFactory())  # the token's last_used is set once
+    body = KissContactmomentDetailsBodyFactory(id=existing.contactmoment)
+    with CaptureQueriesContext(connection) as captured:
+        assert put(kcm, body).status_code == 200
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")  # the transaction (a savepoint in tests)
+    statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(control)]
+    assert [sql.split()[0] for sql in statements] == ["SELECT", "WITH", "WITH"], statements
+    assert "apitoken" in statements[0]
+    existing.refresh_from_db()
+    assert [b.titel for b in existing.bronnen.order_by("id")] == [b["titel"] for b in body["bronnen"]]
+    assert existing.history.latest("history_id").history_type == "~"
