@@ -133,25 +133,42 @@ def _secondary_indexes(cursor, tables: Sequence[str]) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
+def _foreign_keys(cursor, tables: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(table, name, definition) of the foreign keys of ``tables``."""
+    cursor.execute(
+        """
+        SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
+        FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])
+        """,
+        [list(tables)],
+    )
+    return cursor.fetchall()
+
+
 def _without_indexes(connection, tables: Sequence[str]):
-    """Drop the secondary indexes of empty ``tables`` and yield; rebuild them afterwards.
+    """Drop the secondary indexes and foreign keys of empty ``tables`` and yield; rebuild
+    them afterwards.
 
     Building an index over a million rows at once is many times cheaper than growing it
-    row by row (the trigram GIN indexes above all). Only for empty tables, inside the
-    seed's transaction: nobody else sees the tables without their indexes.
+    row by row (the trigram GIN indexes above all), and adding a foreign key checks all rows
+    in one join instead of a deferred trigger per row (2.5 million at a million records).
+    Only for empty tables, inside the seed's transaction: nobody else sees the tables
+    without their indexes or keys.
     """
     with connection.cursor() as cursor:
         indexes = _secondary_indexes(cursor, tables)
+        foreign_keys = _foreign_keys(cursor, tables)
+        for table, name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
     yield
     with connection.cursor() as cursor:
-        # Django's foreign keys are deferred: check them now, CREATE INDEX refuses to run
-        # while checks are pending.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _, definition in indexes:
             cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
 
 
 def demo_records_write(records: Iterable[DemoRecord], *, history: bool, using: str = "default") -> int:
