@@ -20,15 +20,17 @@ from; one that belongs to another query, page or is older than ``COUNT_MAX_AGE``
 
 import hashlib
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core import signing
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
-from psycopg.types.datetime import TimestamptzLoader
-from psycopg.types.string import TextLoader
+
+from contactmomenten.page_rows import page_rows
 
 # The write log keeps a day; a count is reused for an hour at most.
 COUNT_MAX_AGE = 3600
@@ -45,7 +47,8 @@ class InvalidCursor(Exception):
 class Page:
     number: int
     count: int
-    rows: list[dict]
+    # ``consume(rows)`` (page_fetch): by default the list of rows.
+    rows: Any
     # The cursor for page ``number + 1``, or None on the last page.
     next_cursor: str | None
 
@@ -111,34 +114,6 @@ def _cursor_load(cursor: str, query_key: str, page: int) -> dict | None:
     return state
 
 
-def _rows(values: QuerySet) -> list[dict]:
-    """``list(values)`` for a ``.values()`` queryset, fetched without Django's per-value work
-    on PostgreSQL.
-
-    Django loads every timestamptz through a Python-level loader (it swaps the tzinfo), a
-    quarter of a 5000-row page's time; psycopg's own C loader gives the same instant, aware,
-    in the connection's time zone (UTC). A uuid comes as its text (the page writes it as
-    text; psycopg would build a ``uuid.UUID`` in Python). Only for queries whose columns need
-    no Django converter (true for the page columns: text, ints, uuids, datetimes); others go
-    the ORM way.
-    """
-    connection = connections[values.db]
-    if connection.vendor != "postgresql":
-        return list(values)
-    query = values.query
-    compiler = query.get_compiler(using=values.db)
-    sql, params = compiler.as_sql()
-    if compiler.get_converters([column for column, _, _ in compiler.select]):
-        return list(values)
-    # As django.db.models.query.ValuesIterable names the columns.
-    names = [*query.extra_select, *query.values_select, *query.annotation_select]
-    with connection.cursor() as cursor:
-        cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
-        cursor.cursor.adapters.register_loader("uuid", TextLoader)
-        cursor.execute(sql, params)
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def _count(queryset: QuerySet) -> tuple[int, dict | None]:
     """The number of records and the stamp of the snapshot it was counted in (None: the count
     cannot be proven still right later)."""
@@ -183,9 +158,12 @@ def page_fetch(
     page_size: int,
     cursor: str | None,
     query_key: str,
+    extra: dict[str, str] | None = None,
+    consume: Callable[[Iterator[dict]], Any] = list,
 ) -> Page:
     """Page ``page`` (1-based) of ``queryset`` (ordered, ending with the id) as
-    ``.values(*fields, **expressions)`` (plus the ordering columns).
+    ``consume`` of the rows ``.values(*fields, **expressions)`` (plus the ordering columns
+    and, on PostgreSQL, ``extra``: see ``page_rows``).
 
     ``query_key`` identifies the query (filters, ordering, page size) a cursor may continue.
     Raises InvalidCursor for a cursor this server did not sign.
@@ -201,7 +179,7 @@ def page_fetch(
     else:
         (count, stamp), counted_at = _count(queryset), time.time()
 
-    rows = []
+    rows, last = None, None
     offset = (page - 1) * page_size
     if offset < count:
         if state:
@@ -213,14 +191,16 @@ def page_fetch(
             records = queryset
         if records is not None:
             columns = dict.fromkeys([*fields, *names])
-            rows = _rows(records.values(*columns, **expressions)[:page_size])
+            rows, last = page_rows(records.values(*columns, **expressions)[:page_size], names, extra, consume)
+    if rows is None:
+        rows = consume(iter(()))
 
     next_cursor = None
-    if rows and page * page_size < count:
+    if last is not None and page * page_size < count:
         next_state = {
             "p": page + 1,
             "q": _query_hash(query_key),
-            "k": _key_dump(rows[-1][name] for name in names),
+            "k": _key_dump(last),
             "n": count,
             "s": stamp,
             "t": counted_at,

@@ -13,7 +13,10 @@ of plain rows, not model instances: the API faces shape them without DRF field m
 """
 
 import json
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import orjson
 from django.core.cache import cache
@@ -69,52 +72,50 @@ def page_expressions(role: str | None) -> dict:
     return {"emailadres": privacy.expression(role, "emailadres_kcm")}
 
 
-# The bronnen of each page record as the JSON the page writes, built by PostgreSQL: one
-# compact object per bron (row_to_json: keys in the serializer's order, the same escapes as
-# orjson and DRF), joined by "," (json_agg would add spaces). A fifth faster than
-# concatenating each key and to_json value.
+# The bronnen of each page record as the JSON the page writes, built by PostgreSQL in the
+# page's own statement (``page_rows``): one compact object per bron (row_to_json: keys in the
+# serializer's order, the same escapes as orjson and DRF), joined by "," (json_agg would add
+# spaces), in the order consulted; NULL without any.
 _BRON_ROW = f"LATERAL (SELECT {', '.join(BRON_FIELDS)}) AS b({', '.join(BRON_FIELDS)})"
-_BRONNEN_JSON = "'[' || string_agg(row_to_json(b)::text, ',' ORDER BY bron.id) || ']'"
+_BRONNEN_JSON = f"""(SELECT '[' || string_agg(row_to_json(b)::text, ',' ORDER BY bron.id) || ']'
+    FROM {Bron._meta.db_table} AS bron, {_BRON_ROW}
+    WHERE bron.contactmomentdetails_id = page."id")"""
 
 
-def _page_bronnen(ids: list[int], using: str) -> dict[int, list[dict] | orjson.Fragment]:
-    """The bronnen of ``ids`` per details id, in the order consulted: on PostgreSQL as
-    ready JSON (``orjson.Fragment``, one query), elsewhere as dicts (soort, titel, url)."""
-    if connections[using].vendor != "postgresql":
-        bronnen = {}
-        for details_id, *values in (
-            Bron.objects.using(using)
-            .filter(contactmomentdetails_id__in=ids)
-            .order_by("contactmomentdetails_id", "id")
-            .values_list("contactmomentdetails_id", *BRON_FIELDS)
-        ):
-            bronnen.setdefault(details_id, []).append(dict(zip(BRON_FIELDS, values, strict=True)))
-        return bronnen
-    # One array parameter instead of an IN list of 5000 placeholders, the JSON written by
-    # PostgreSQL instead of a dict per bron in Python: together half a page's time.
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            f"""SELECT contactmomentdetails_id, {_BRONNEN_JSON}
-                FROM {Bron._meta.db_table} AS bron, {_BRON_ROW}
-                WHERE contactmomentdetails_id = ANY(%s) GROUP BY contactmomentdetails_id""",
-            [ids],
-        )
-        return {details_id: orjson.Fragment(text) for details_id, text in cursor.fetchall()}
+def _bronnen_json(row: dict) -> dict:
+    text = row["bronnen"]
+    row["bronnen"] = orjson.Fragment(text) if text is not None else []
+    return row
 
 
-def _with_page_bronnen(page: Page, using: str) -> Page:
-    """Adds ``bronnen`` to each row (see ``_page_bronnen``; [] without any): one query."""
-    bronnen = _page_bronnen([row["id"] for row in page.rows], using) if page.rows else {}
-    for row in page.rows:
-        row["bronnen"] = bronnen.get(row["id"], [])
-    return page
+def _page_bronnen(ids: list[int], using: str) -> dict[int, list[dict]]:
+    """The bronnen (soort, titel, url) of ``ids`` per details id, in the order consulted."""
+    bronnen = {}
+    for details_id, *values in (
+        Bron.objects.using(using)
+        .filter(contactmomentdetails_id__in=ids)
+        .order_by("contactmomentdetails_id", "id")
+        .values_list("contactmomentdetails_id", *BRON_FIELDS)
+    ):
+        bronnen.setdefault(details_id, []).append(dict(zip(BRON_FIELDS, values, strict=True)))
+    return bronnen
 
 
 def contactmomentdetails_page(
-    queryset: QuerySet, *, role: str | None, page: int, page_size: int, cursor: str | None, query_key: str
+    queryset: QuerySet,
+    *,
+    role: str | None,
+    page: int,
+    page_size: int,
+    cursor: str | None,
+    query_key: str,
+    consume: Callable[[Iterator[dict]], Any] = list,
 ) -> Page:
-    """One page of ``queryset`` (ordered, ending with the id) as rows with bronnen: a count
-    (once per walk), the page by keyset and its bronnen; see ``contactmomenten.paging``."""
+    """One page of ``queryset`` (ordered, ending with the id) as ``consume`` of its rows with
+    bronnen: a count (once per walk) and the page by keyset, on PostgreSQL its bronnen in the
+    same statement (rows read as they arrive), elsewhere in one more query; see
+    ``contactmomenten.paging``."""
+    postgres = connections[queryset.db].vendor == "postgresql"
     result = page_fetch(
         queryset,
         fields=PAGE_FIELDS,
@@ -123,14 +124,29 @@ def contactmomentdetails_page(
         page_size=page_size,
         cursor=cursor,
         query_key=query_key,
+        extra={"bronnen": _BRONNEN_JSON} if postgres else None,
+        consume=(lambda rows: consume(map(_bronnen_json, rows))) if postgres else list,
     )
-    return _with_page_bronnen(result, queryset.db)
+    if postgres:
+        return result
+    bronnen = _page_bronnen([row["id"] for row in result.rows], queryset.db) if result.rows else {}
+    for row in result.rows:
+        row["bronnen"] = bronnen.get(row["id"], [])
+    return replace(result, rows=consume(iter(result.rows)))
 
 
 def contactmomentdetails_rapportage_page(
-    *, start: datetime, end: datetime, role: str | None, page: int, page_size: int, cursor: str | None
+    *,
+    start: datetime,
+    end: datetime,
+    role: str | None,
+    page: int,
+    page_size: int,
+    cursor: str | None,
+    consume: Callable[[Iterator[dict]], Any] = list,
 ) -> Page:
-    """Page ``page`` (1-based) of the records with ``start <= startdatum <= end``, newest first."""
+    """Page ``page`` (1-based) of the records with ``start <= startdatum <= end``, newest
+    first, as ``consume`` of its rows (see ``contactmomentdetails_page``)."""
     in_period = ContactmomentDetails.objects.filter(startdatum__gte=start, startdatum__lte=end)
     return contactmomentdetails_page(
         in_period.order_by(*STABLE_ORDER),
@@ -139,6 +155,7 @@ def contactmomentdetails_rapportage_page(
         page_size=page_size,
         cursor=cursor,
         query_key=f"rapportage|{start.isoformat()}|{end.isoformat()}|{page_size}",
+        consume=consume,
     )
 
 

@@ -18,6 +18,7 @@ problem+json handling of /api/v1. Each reproduced quirk has a comment naming the
 import re
 import uuid
 from datetime import datetime
+from functools import partial
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
@@ -36,7 +37,7 @@ from contactmomenten.api.kiss_serializers import (
     KissProblemSerializer,
     KissRapportagePageSerializer,
 )
-from contactmomenten.api.pages import kiss_record, page_response
+from contactmomenten.api.pages import kiss_record, page_chunks, page_response
 from contactmomenten.api.parsers import JSONParser
 from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES
 from contactmomenten.constants import MAX_PAGE_SIZE, Rol
@@ -266,14 +267,19 @@ class ContactmomentDetailsRapportageOverzicht(ReplicaReadsMixin, KissAPIView):
         # ignored, as upstream ignores unknown parameters.
         cursor = query_param(request, "cursor")
         role = user_role(request.user)
+        page_of = partial(
+            contactmomentdetails_rapportage_page,
+            start=start,
+            end=end,
+            role=role,
+            page=page,
+            page_size=page_size,
+            consume=page_chunks(kiss_record),
+        )
         try:
-            result = contactmomentdetails_rapportage_page(
-                start=start, end=end, role=role, page=page, page_size=page_size, cursor=cursor
-            )
+            result = page_of(cursor=cursor)
         except InvalidCursor:
-            result = contactmomentdetails_rapportage_page(
-                start=start, end=end, role=role, page=page, page_size=page_size, cursor=None
-            )
+            result = page_of(cursor=None)
         page_count = -(-result.count // page_size)
         if result.count and page > page_count:
             return Response(
@@ -298,7 +304,7 @@ class ContactmomentDetailsRapportageOverzicht(ReplicaReadsMixin, KissAPIView):
             "next": page_url(page + 1, result.next_cursor) if page * page_size < result.count else None,
             "previous": page_url(page - 1) if page > 1 else None,
         }
-        return page_response(header, result.rows, kiss_record)
+        return page_response(header, result.rows)
 
 
 class GetFaq(ReplicaReadsMixin, KissAPIView):

@@ -7,9 +7,10 @@ plain dicts, encoded by orjson in chunks and streamed. The bytes equal what the 
 JSONRenderer would write: tests/api/test_pages.py compares them record by record.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from datetime import timezone as fixed_offset
+from itertools import islice
 
 import orjson
 from django.http import StreamingHttpResponse
@@ -26,17 +27,29 @@ def _escape_line_separators(body: bytes) -> bytes:
     return body
 
 
-def page_response(header: dict, rows: list[dict], record: Callable[[dict], dict]) -> StreamingHttpResponse:
-    """``{**header, "results": [record(row), ...]}`` as a streamed JSON response."""
+def page_chunks(record: Callable[[dict], dict]) -> Callable[[Iterable[dict]], list[bytes]]:
+    """A ``consume`` for the page selectors: the rows written by ``record`` as JSON, in
+    chunks of ``CHUNK`` records (each a comma-separated run of objects), while they arrive."""
 
-    def chunks():
+    def encode(rows: Iterable[dict]) -> list[bytes]:
+        iterator = iter(rows)
+        chunks = []
+        while chunk := [record(row) for row in islice(iterator, CHUNK)]:
+            chunks.append(_escape_line_separators(orjson.dumps(chunk)[1:-1]))
+        return chunks
+
+    return encode
+
+
+def page_response(header: dict, chunks: list[bytes]) -> StreamingHttpResponse:
+    """``{**header, "results": [...]}`` of the ``page_chunks`` of a page, streamed."""
+
+    def body():
         yield _escape_line_separators(orjson.dumps(header)[:-1]) + b',"results":['
-        for start in range(0, len(rows), CHUNK):
-            body = orjson.dumps([record(row) for row in rows[start : start + CHUNK]])[1:-1]
-            yield (b"," if start else b"") + _escape_line_separators(body)
+        yield b",".join(chunks)
         yield b"]}"
 
-    return StreamingHttpResponse(chunks(), content_type="application/json")
+    return StreamingHttpResponse(body(), content_type="application/json")
 
 
 def kiss_record(row: dict) -> dict:

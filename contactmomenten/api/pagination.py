@@ -15,7 +15,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from contactmomenten.api.pages import page_response
+from contactmomenten.api.pages import page_chunks, page_response
 from contactmomenten.constants import MAX_PAGE_SIZE
 from contactmomenten.paging import InvalidCursor
 from contactmomenten.selectors import contactmomentdetails_page
@@ -62,6 +62,7 @@ class ContactmomentDetailsPagination(PageNumberPagination):
                 page_size=page_size,
                 cursor=params.get(self.cursor_query_param),
                 query_key=f"v1|{query_key}|{page_size}",
+                consume=page_chunks(record),
             )
         except InvalidCursor:
             raise serializers.ValidationError(
@@ -82,7 +83,7 @@ class ContactmomentDetailsPagination(PageNumberPagination):
         elif page == 2:
             previous_url = remove_query_param(url, self.page_query_param)
         header = {"count": result.count, "next": next_url, "previous": previous_url}
-        return page_response(header, result.rows, record)
+        return page_response(header, result.rows)
 
     def _validate(self, params) -> None:
         errors = {}

@@ -87,33 +87,44 @@ def test_v1_page_bytes_equal_the_serializer(api_client, settings, records, role,
 
 
 def test_page_rows_equal_the_orm_values(records):
-    """On PostgreSQL a page's rows skip Django's Python timestamptz loader and its IN list of
-    ids (contactmomenten.paging._rows, selectors._page_bronnen): they hold exactly what the
-    ORM's .values() and the bronnen relation give, the same instants (pre-1937 included),
-    aware, in the same order; the uuid as its text, the bronnen (on PostgreSQL) as their JSON."""
-    from contactmomenten.paging import _rows
+    """On PostgreSQL a page's rows are streamed by one statement of our own that skips
+    Django's Python timestamptz loader and adds the bronnen as JSON (contactmomenten.page_rows,
+    selectors._BRONNEN_JSON): they hold exactly what the ORM's .values() and the bronnen
+    relation give, the same instants (pre-1937 included), aware, in the same order; the uuid
+    as its text, the bronnen (on PostgreSQL) as their JSON; and the keys of the last row."""
+    from contactmomenten.page_rows import page_rows
     from contactmomenten.selectors import PAGE_FIELDS, contactmomentdetails_page, page_expressions
 
     queryset = ContactmomentDetails.objects.order_by("-startdatum", "-id")
-    values = queryset.values(*PAGE_FIELDS, **page_expressions("beheerder"))
-    fast = _rows(values)
+    values = queryset.values(*PAGE_FIELDS, **page_expressions("beheerder"))[:100]
+    rows, last = page_rows(values, ["startdatum", "id"])
+    fast = list(rows)
     orm = list(values)
     if connection.vendor == "postgresql":  # the uuid as its text
         orm = [{**row, "uuid": str(row["uuid"])} for row in orm]
     assert fast == orm
+    assert last == [orm[-1]["startdatum"], orm[-1]["id"]]
     assert all(row["startdatum"].utcoffset() == timedelta(0) for row in fast)
 
     page = contactmomentdetails_page(
         queryset, role="beheerder", page=1, page_size=10, cursor=None, query_key="test"
     )
+    page_rows_ = list(page.rows)
     expected = {
         record.id: [{"soort": b.soort, "titel": b.titel, "url": b.url} for b in record.bronnen.order_by("id")]
         for record in records
     }
-    assert [row["id"] for row in page.rows] == [row["id"] for row in fast]
-    bronnen = {row["id"]: orjson.loads(orjson.dumps(row["bronnen"])) for row in page.rows}
+    assert [row["id"] for row in page_rows_] == [row["id"] for row in fast]
+    bronnen = {row["id"]: orjson.loads(orjson.dumps(row["bronnen"])) for row in page_rows_}
     assert bronnen == expected
     assert sum(len(bronnen) for bronnen in expected.values()) == 6
+
+
+def test_page_rows_of_an_empty_page():
+    from contactmomenten.page_rows import page_rows
+
+    rows, last = page_rows(ContactmomentDetails.objects.order_by("id").values("id")[:10], ["id"])
+    assert (list(rows), last) == ([], None)
 
 
 @pytest.mark.parametrize("zone", ["Europe/Amsterdam", "America/St_Johns", "Australia/Lord_Howe", "UTC"])
@@ -141,3 +152,23 @@ def test_local_times_per_hour_equal_the_exact_conversion(zone):
     ]
     written = [orjson.dumps(local(moment)) for moment in moments]
     assert written == [orjson.dumps(_v1_datetime(moment, tz)) for moment in moments]
+
+
+def test_page_rows_leave_the_connection_free_when_the_reader_fails(records):
+    """A page's rows are read while they arrive; a reader that fails half-way (a client gone,
+    a bug) must not leave its statement running on the request's connection."""
+    from contactmomenten.page_rows import page_rows
+
+    def reader(rows):
+        next(rows)
+        raise RuntimeError("halverwege")
+
+    values = ContactmomentDetails.objects.order_by("id").values("id", "vraag")[:3]
+    with pytest.raises(RuntimeError):
+        page_rows(values, ["id"], consume=reader)
+
+    if connection.vendor == "postgresql":
+        from psycopg.pq import TransactionStatus
+
+        assert connection.connection.info.transaction_status != TransactionStatus.ACTIVE
+    assert ContactmomentDetails.objects.count() == 3
