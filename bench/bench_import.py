@@ -53,8 +53,12 @@ ORDER BY i, k
 """
 
 
+# import_kiss writes to PostgreSQL only: without DATABASE_URL the local cluster, never SQLite.
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
 def _url(name: str) -> str:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    base = os.environ["DATABASE_URL"]
     return urlsplit(base)._replace(path=f"/{name}").geturl()
 
 
