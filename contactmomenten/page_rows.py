@@ -26,6 +26,8 @@ from django.db.models import QuerySet
 from psycopg.types.datetime import TimestamptzLoader
 from psycopg.types.string import TextLoader
 
+from contactmomenten.raw_sql import statement_logged
+
 # Rows per chunk that psycopg receives from the server.
 CHUNK_ROWS = 500
 T = TypeVar("T")
@@ -86,11 +88,7 @@ def page_rows(
         stream = raw.stream(statement, params, size=CHUNK_ROWS)
         try:
             first = next(stream, None)
-            if connection.queries_logged:  # DEBUG and the query-count and plan tests see it
-                elapsed = f"{time.monotonic() - started:.3f}"
-                connection.queries_log.append(
-                    {"sql": connection.ops.compose_sql(statement, params), "time": elapsed}
-                )
+            statement_logged(connection, statement, params, started)
             if first is not None:
                 last = list(first[width:])
                 rows = chain([first], stream)

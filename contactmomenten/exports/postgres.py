@@ -31,6 +31,7 @@ from contactmomenten.exports.columns import (
 )
 from contactmomenten.exports.csvfile import FORMULA_GUARD, FORMULA_PREFIXES
 from contactmomenten.models import Bron
+from contactmomenten.raw_sql import statement_logged
 from contactmomenten.selectors import estimated_rows
 
 # Bytes per yielded chunk (COPY sends one message per row).
@@ -206,13 +207,7 @@ class _Copy:
             return self.copy.__exit__(*exc_info)
         finally:
             self.cursor.close()
-            if self.connection.queries_logged:  # DEBUG and query-count tests see the COPY too
-                self.connection.queries_log.append(
-                    {
-                        "sql": self.connection.ops.compose_sql(self.statement, self.params),
-                        "time": f"{time.monotonic() - self.started:.3f}",
-                    }
-                )
+            statement_logged(self.connection, self.statement, self.params, self.started)
 
 
 def copy_csv(
