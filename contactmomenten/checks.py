@@ -71,3 +71,31 @@ def check_retention(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.database)
+def check_deferred_indexes(app_configs, databases=None, **kwargs):
+    """An interrupted first import_kiss leaves the tables without their secondary indexes."""
+    if not databases or "default" not in databases:
+        return []
+    from django.db import DatabaseError
+
+    from contactmomenten.bulk_indexes import indexes_deferred
+
+    try:
+        deferred = indexes_deferred()
+    except DatabaseError:  # not migrated yet
+        return []
+    if not deferred:
+        return []
+    return [
+        checks.Warning(
+            f"{deferred} indexes are missing: an import_kiss into the empty table was interrupted "
+            "before it built them. Searches and filters work, but slowly.",
+            hint=(
+                "Run manage.py import_kiss again with the same --source: "
+                "it goes on and builds them at its end."
+            ),
+            id="contactmomenten.W005",
+        )
+    ]

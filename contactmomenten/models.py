@@ -404,3 +404,18 @@ class OidcIdentity(models.Model):
 
     def __str__(self):
         return self.sub
+
+
+class UitgesteldeIndex(models.Model):
+    """An index ``import_kiss`` dropped for a first import into an empty table and builds
+    again at its end (``contactmomenten.bulk_indexes``); a row left means an interrupted import."""
+
+    naam = models.CharField("naam", max_length=200, unique=True)
+    definitie = models.TextField("definitie", help_text="Het CREATE INDEX-statement (pg_get_indexdef).")
+
+    class Meta:
+        verbose_name = "uitgestelde index"
+        verbose_name_plural = "uitgestelde indexen"
+
+    def __str__(self):
+        return self.naam

@@ -1,8 +1,9 @@
 """Bulk writers for demo records: ``COPY ... FROM STDIN`` on PostgreSQL, bulk inserts
 elsewhere, in one transaction.
 
-On PostgreSQL into an empty table, the secondary indexes are dropped first and rebuilt at
-the end (in the same transaction). Both write each record, its bronnen and (unless
+On PostgreSQL into an empty table, the indexes, unique constraints and foreign keys are set
+aside first and built again at the end, in the same transaction
+(``contactmomenten.bulk_indexes.indexes_set_aside``). Both write each record, its bronnen and (unless
 ``history`` is off) its initial "+" history row, the row django-simple-history's
 ``bulk_create_with_history`` would write, plus the
 bronnen snapshot ``contactmomenten.history`` keeps in it, so the first correction of a
@@ -11,12 +12,13 @@ snapshot, and builds a model instance per row: too slow for a million.)
 """
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from itertools import islice
 
 from django.db import connections, transaction
 from django.utils import timezone
 
+from contactmomenten.bulk_indexes import indexes_set_aside
 from contactmomenten.demo.generator import DemoRecord
 from contactmomenten.history import bronnen_snapshot
 from contactmomenten.history_bulk import DETAILS_COLUMNS, HISTORY_COLUMNS, HISTORY_DEFAULTED, columns_check
@@ -119,58 +121,6 @@ def _orm_batch(connection, batch: list[DemoRecord], *, history: bool, now) -> No
         )
 
 
-def _secondary_indexes(cursor, tables: Sequence[str]) -> list[tuple[str, str]]:
-    """(name, definition) of the indexes of ``tables`` that back no constraint."""
-    cursor.execute(
-        """
-        SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-        FROM pg_index i
-        WHERE i.indrelid = ANY(%s::regclass[])
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-        """,
-        [list(tables)],
-    )
-    return cursor.fetchall()
-
-
-def _foreign_keys(cursor, tables: Sequence[str]) -> list[tuple[str, str, str]]:
-    """(table, name, definition) of the foreign keys of ``tables``."""
-    cursor.execute(
-        """
-        SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
-        FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])
-        """,
-        [list(tables)],
-    )
-    return cursor.fetchall()
-
-
-def _without_indexes(connection, tables: Sequence[str]):
-    """Drop the secondary indexes and foreign keys of empty ``tables`` and yield; rebuild
-    them afterwards.
-
-    Building an index over a million rows at once is many times cheaper than growing it
-    row by row (the trigram GIN indexes above all), and adding a foreign key checks all rows
-    in one join instead of a deferred trigger per row (2.5 million at a million records).
-    Only for empty tables, inside the seed's transaction: nobody else sees the tables
-    without their indexes or keys.
-    """
-    with connection.cursor() as cursor:
-        indexes = _secondary_indexes(cursor, tables)
-        foreign_keys = _foreign_keys(cursor, tables)
-        for table, name, _ in foreign_keys:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {name}")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for _, definition in indexes:
-            cursor.execute(definition)
-        for table, name, definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
-
-
 def demo_records_write(records: Iterable[DemoRecord], *, history: bool, using: str = "default") -> int:
     """Write ``records`` with their bronnen (and "+" history rows); returns how many."""
     connection = connections[using]
@@ -187,7 +137,7 @@ def demo_records_write(records: Iterable[DemoRecord], *, history: bool, using: s
         tables = [ContactmomentDetails._meta.db_table, Bron._meta.db_table]
         tables.append(ContactmomentDetails.history.model._meta.db_table)
         empty = postgres and not ContactmomentDetails.objects.using(using).exists()
-        rebuild = contextmanager(_without_indexes)(connection, tables) if empty else nullcontext()
+        rebuild = indexes_set_aside(connection, tables) if empty else nullcontext()
         with rebuild:
             for batch in _batches(records):
                 if postgres:

@@ -6,7 +6,10 @@ The pieces, one concern each: ``source`` reads upstream read-only in batches,
 their reason), ``writer`` upserts a batch and its bronnen and history in one transaction.
 Each batch commits on its own, and the upsert is idempotent (keyed on the contactmoment,
 unchanged records untouched), so an interrupted run is resumed by starting it again. At the
-end the per-month counts of source and target are compared. Records past the retention term
+end the per-month counts of source and target are compared. A first import into an empty
+table builds the secondary indexes of the details and history tables once at its end instead
+of growing them row by row (``contactmomenten.bulk_indexes.indexes_defer``); an interrupted
+run leaves them to the run that resumes it. Records past the retention term
 (``BEWAARTERMIJN_DAGEN``) are stored without their personal data, as ``apply_retention``
 leaves them, so an import never brings back what retention removed.
 """
@@ -18,6 +21,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection
 
+from contactmomenten.bulk_indexes import indexes_defer, indexes_restore
 from contactmomenten.kiss_import.rejects import RejectsFile
 from contactmomenten.kiss_import.source import KissSource
 from contactmomenten.kiss_import.validation import Record, record_fields, record_validate
@@ -26,6 +30,12 @@ from contactmomenten.models import ContactmomentDetails
 from contactmomenten.retention import retention_incoming
 
 DEFAULT_BATCH_SIZE = 5000
+# No statement of the import needs the secondary indexes of these tables (it finds records by
+# the unique contactmoment, bronnen by their foreign key, which stay).
+DEFERRED_INDEX_TABLES = (
+    ContactmomentDetails._meta.db_table,
+    ContactmomentDetails.history.model._meta.db_table,
+)
 
 
 @dataclass
@@ -48,6 +58,7 @@ class ImportSummary:
     unchanged: int = 0
     rejected: int = 0
     bronnen: int = 0
+    indexes_built: int = 0  # deferred indexes built at the end
     months: list[MonthCount] = field(default_factory=list)
 
 
@@ -88,6 +99,8 @@ def kiss_import(
         progress = progress_factory(total) if progress_factory else None
         rejects = RejectsFile(rejects_path, source.columns)
         writer = RecordsWriter(record_fields(source.columns), dry_run=dry_run, history=history)
+        if not dry_run and not ContactmomentDetails.objects.exists():
+            indexes_defer(DEFERRED_INDEX_TABLES)
         try:
             for batch in source.batches(batch_size):
                 records: list[Record] = []
@@ -114,6 +127,8 @@ def kiss_import(
             rejects.close()
         if progress:
             progress.finish()
+        if not dry_run:
+            summary.indexes_built = indexes_restore()
         source_months = source.months()
     target_months = _target_months(since)
     months = sorted(set(source_months) | set(target_months), key=lambda m: m or "")

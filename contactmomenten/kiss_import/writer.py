@@ -6,7 +6,7 @@ bron by bron in Python, and only what differs is written, so a re-run rewrites n
 counts every record as unchanged. The changed records go through the temporary table too
 (``COPY`` is the cheapest way in) into one ``INSERT ... SELECT ... ON CONFLICT
 (contactmoment) DO UPDATE`` (an API PUT that created the record meanwhile becomes an
-update, not a duplicate); their bronnen are replaced in upstream order, as the PUT does,
+update, not a duplicate); the bronnen of the updated ones are replaced in upstream order, as the PUT does,
 and each gets its history row ("+" new, "~" changed) with the bronnen snapshot, in bulk, by
 the one actor ``import_kiss``.
 """
@@ -93,8 +93,8 @@ class RecordsWriter:
                 bronnen[details_id].append(tuple(bron))
         return {row[1]: (row[2:], bronnen[row[0]]) for row in rows}
 
-    def _upsert(self, cursor, now) -> list[bool]:
-        """Whether each staged record was inserted (else updated)."""
+    def _upsert(self, cursor, now) -> list[tuple[int, bool]]:
+        """The id of each staged record and whether it was inserted (else updated)."""
         # Fields upstream does not have (kanaal; gespreksId in older versions) start empty and
         # are never overwritten: a value entered here stays.
         absent = [f for f in DETAIL_FIELDS if f not in self.names]
@@ -104,13 +104,12 @@ class RecordsWriter:
             f'INSERT INTO "{_DETAILS}" ({columns}) '
             f"SELECT gen_random_uuid(), s.contactmoment, {', '.join(f's.{n}' for n in self.names)}, "
             f"{', '.join(['%s'] * (len(absent) + 2))} FROM {_STAGE} s "
-            f"ON CONFLICT (contactmoment) DO UPDATE SET {updates} RETURNING (xmax = 0)",
+            f"ON CONFLICT (contactmoment) DO UPDATE SET {updates} RETURNING id, (xmax = 0)",
             [*[""] * len(absent), now, now],
         )
-        return [inserted for (inserted,) in cursor.fetchall()]
+        return cursor.fetchall()
 
-    def _bronnen_delete(self, cursor, changed: list[Record]) -> None:
-        """Stage the new bronnen and delete the old ones of the staged records."""
+    def _bronnen_stage(self, cursor, changed: list[Record]) -> None:
         cursor.execute(f"TRUNCATE {_STAGE_BRONNEN}")
         columns = ", ".join(("contactmoment", "position", *BRON_FIELDS))
         with cursor.cursor.copy(f"COPY {_STAGE_BRONNEN} ({columns}) FROM STDIN") as copy:
@@ -119,10 +118,6 @@ class RecordsWriter:
                 for bron in record.bronnen:
                     copy.write_row((record.contactmoment, position, *bron))
                     position += 1
-        cursor.execute(
-            f'DELETE FROM "{_BRONNEN}" b USING "{_DETAILS}" d, {_STAGE} s '
-            "WHERE d.contactmoment = s.contactmoment AND b.contactmomentdetails_id = d.id"
-        )
 
     def _bronnen_insert(self, cursor) -> int:
         # Inserted in upstream order, so the ids (our bronnen order) follow upstream's "Id".
@@ -168,11 +163,14 @@ class RecordsWriter:
                 ),
             )
             now = timezone.now()
-            # Old bronnen go first: the DELETE finds them by the records already here.
-            self._bronnen_delete(cursor, changed)
-            inserted = self._upsert(cursor, now)
-            result.inserted = sum(inserted)
-            result.updated = len(inserted) - result.inserted
+            upserted = self._upsert(cursor, now)
+            # Only an updated record has old bronnen (also one an API PUT created meanwhile).
+            updated = [pk for pk, inserted in upserted if not inserted]
+            if updated:
+                cursor.execute(f'DELETE FROM "{_BRONNEN}" WHERE contactmomentdetails_id = ANY(%s)', [updated])
+            result.updated = len(updated)
+            result.inserted = len(upserted) - result.updated
+            self._bronnen_stage(cursor, changed)
             result.bronnen = self._bronnen_insert(cursor)
             if self.history:
                 history_rows_insert(

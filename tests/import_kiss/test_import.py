@@ -4,12 +4,15 @@ exact mapping, bronnen order, idempotence, incremental runs, dry-run, resume, hi
 from datetime import timedelta
 
 import pytest
+from django.core import checks
 from django.core.management import CommandError
 
+from contactmomenten.kiss_import import DEFERRED_INDEX_TABLES
 from contactmomenten.kiss_import import progress as progress_module
-from contactmomenten.models import Bron, ContactmomentDetails
+from contactmomenten.models import Bron, ContactmomentDetails, UitgesteldeIndex
 from tests.conftest import requires_postgres
 from tests.import_kiss.conftest import moment
+from tests.schema import indexes_and_constraints
 
 pytestmark = requires_postgres
 URL = "https://openklant.example.nl/klantinteracties/api/v2/klantcontacten/"
@@ -32,6 +35,27 @@ def _state():
         )
         for d in ContactmomentDetails.objects.prefetch_related("bronnen")
     }
+
+
+TABLES = (*DEFERRED_INDEX_TABLES, Bron._meta.db_table)
+
+
+def _deferred_warnings():
+    return [m for m in checks.run_checks(databases=["default"]) if m.id == "contactmomenten.W005"]
+
+
+def _interrupt_after_first_batch(monkeypatch):
+    calls = []
+    advance = progress_module.Progress.advance
+
+    def interrupt(self, rows):
+        advance(self, rows)
+        calls.append(rows)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(progress_module.Progress, "advance", interrupt)
+    return monkeypatch
 
 
 def _seed(upstream, count=3):
@@ -188,29 +212,65 @@ def test_dry_run_writes_nothing(upstream, run_import):
 
 def test_an_interrupted_run_resumed_gives_the_same_final_state(upstream, run_import, monkeypatch):
     _seed(upstream, count=7)
-    calls = []
-    advance = progress_module.Progress.advance
-
-    def interrupt_after_first_batch(self, rows):
-        advance(self, rows)
-        calls.append(rows)
-        if len(calls) == 1:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(progress_module.Progress, "advance", interrupt_after_first_batch)
-    with pytest.raises(CommandError, match="Onderbroken"):
+    schema = indexes_and_constraints(TABLES)
+    _interrupt_after_first_batch(monkeypatch)
+    with pytest.raises(CommandError, match="Onderbroken") as interrupted:
         run_import("--batch-size", "3")
     assert ContactmomentDetails.objects.count() == 3  # the first batch stayed
     partial = _state()
+    # The first import into the empty table left its indexes to the run that resumes it.
+    missing = schema - indexes_and_constraints(TABLES)
+    assert {name for name, _ in missing} == set(UitgesteldeIndex.objects.values_list("naam", flat=True))
+    assert "cmd_vraag_trgm_idx" in {name for name, _ in missing}
+    assert f"ontbreken {len(missing)} indexen" in str(interrupted.value)
+    assert f"{len(missing)} indexes are missing" in _deferred_warnings()[0].msg
+    monkeypatch.undo()
 
     output = run_import("--batch-size", "3")
 
     assert "nieuw:       4" in output and "ongewijzigd: 3" in output
+    assert f"indexen:     {len(missing)} in één keer opgebouwd" in output
     final = _state()
     assert len(final) == 7 and all(final[key] == value for key, value in partial.items())
     # One "+" row per record, none twice.
     assert ContactmomentDetails.history.filter(history_type="+").count() == 7
     assert ContactmomentDetails.history.count() == 7
+    assert indexes_and_constraints(TABLES) == schema
+    assert not UitgesteldeIndex.objects.exists() and not _deferred_warnings()
+
+
+def test_a_first_import_builds_every_index_and_constraint_back_as_it_was(upstream, run_import):
+    _seed(upstream, count=5)
+    schema = indexes_and_constraints(TABLES)
+    assert {"cmd_specifieke_vraag_trgm_idx", "cmd_startdatum_id_idx"} <= {name for name, _ in schema}
+
+    output = run_import("--batch-size", "2")
+
+    assert indexes_and_constraints(TABLES) == schema
+    assert not UitgesteldeIndex.objects.exists()
+    assert "indexen:" in output and ContactmomentDetails.objects.count() == 5
+
+
+@pytest.mark.parametrize("situation", ["a record is already here", "dry run"])
+def test_only_a_real_import_into_an_empty_table_sets_indexes_aside(
+    upstream, run_import, monkeypatch, situation
+):
+    _seed(upstream, count=5)
+    if situation == "dry run":
+        args = ("--dry-run",)
+    else:
+        args = ()
+        ContactmomentDetails.objects.create(
+            contactmoment="https://elders/1", startdatum=moment(1), einddatum=moment(1, minute=5)
+        )
+    schema = indexes_and_constraints(TABLES)
+    _interrupt_after_first_batch(monkeypatch)
+
+    with pytest.raises(CommandError, match="Onderbroken") as interrupted:
+        run_import("--batch-size", "2", *args)
+
+    assert indexes_and_constraints(TABLES) == schema
+    assert not UitgesteldeIndex.objects.exists() and "indexen" not in str(interrupted.value)
 
 
 def test_history_records_the_import_as_one_actor(upstream, run_import):

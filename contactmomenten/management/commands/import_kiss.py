@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
+from contactmomenten.bulk_indexes import indexes_deferred
 from contactmomenten.kiss_import import DEFAULT_BATCH_SIZE, ImportSummary, kiss_import
 from contactmomenten.kiss_import.progress import Progress
 from contactmomenten.kiss_import.source import SourceError
@@ -68,9 +69,16 @@ class Command(BaseCommand):
                     progress_factory=lambda total: Progress(self.stdout, total),
                 )
             except KeyboardInterrupt as error:
+                deferred = indexes_deferred()
                 raise CommandError(
                     "Onderbroken. De batches tot nu toe zijn opgeslagen; "
                     "start het commando opnieuw om verder te gaan."
+                    + (
+                        f" Tot die run klaar is ontbreken {deferred} indexen: "
+                        "zoeken en filteren werken, maar trager."
+                        if deferred
+                        else ""
+                    )
                 ) from error
             except (SourceError, RuntimeError, OSError) as error:
                 raise CommandError(str(error)) from error
@@ -85,6 +93,11 @@ class Command(BaseCommand):
         out(f"  ongewijzigd: {summary.unchanged}")
         out(f"  afgewezen:   {summary.rejected}")
         out(f"  bronnen:     {summary.bronnen} (geschreven bij nieuwe en bijgewerkte records)")
+        if summary.indexes_built:
+            out(
+                f"  indexen:     {summary.indexes_built} in één keer opgebouwd "
+                "(eerste import in een lege tabel)"
+            )
         if summary.rejected:
             out(
                 f"Afgewezen records staan in {rejects} (modus 0600: bevat persoonsgegevens, zoals vrije "

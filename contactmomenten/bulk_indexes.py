@@ -1,0 +1,120 @@
+"""Indexes set aside while a bulk load fills empty tables, and built again after it
+(PostgreSQL).
+
+Building an index over a million rows at once is many times cheaper than growing it row by
+row (the trigram GIN indexes above all, and the unique index on the contactmoment URLs,
+which arrive in random order). Two ways, one per kind of load:
+
+- ``indexes_set_aside`` (``seed_demo_data``, one transaction): drops the secondary indexes,
+  the unique constraints and the foreign keys, yields, and adds them back before the same
+  transaction commits, so nobody ever sees the tables without them. Adding a foreign key
+  checks all rows in one join instead of a deferred trigger per row.
+- ``indexes_defer`` and ``indexes_restore`` (``import_kiss``, a transaction per batch):
+  only the secondary indexes of the tables go, never a constraint (the upsert needs the
+  unique contactmoment, and concurrent API writes keep every rule). Their definitions are
+  stored in ``UitgesteldeIndex`` in the transaction that drops them, and ``indexes_restore``
+  builds them and deletes the rows in one transaction: an import interrupted in between
+  leaves the rows, its re-run continues without the indexes and builds them at its end, and
+  until then the system check ``contactmomenten.W005`` says so. Queries stay correct
+  meanwhile, only slower.
+"""
+
+from collections.abc import Sequence
+from contextlib import contextmanager
+
+from django.db import connection as default_connection
+from django.db import transaction
+
+from contactmomenten.models import UitgesteldeIndex
+
+# Enough for the largest index build of a million records in memory (GIN above all).
+MAINTENANCE_WORK_MEM = "256MB"
+
+
+def _secondary_indexes(cursor, tables: Sequence[str], keep: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(name, definition) of the indexes of ``tables`` that back no constraint, except ``keep``."""
+    cursor.execute(
+        """
+        SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+        FROM pg_index i
+        WHERE i.indrelid = ANY(%s::regclass[])
+          AND NOT (i.indexrelid::regclass::text = ANY(%s))
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+        ORDER BY 1
+        """,
+        [list(tables), list(keep)],
+    )
+    return cursor.fetchall()
+
+
+def _constraints(cursor, tables: Sequence[str]) -> list[tuple[str, str, str, str]]:
+    """(kind, table, name, definition) of the foreign keys of ``tables`` and of their unique
+    constraints that no foreign key refers to."""
+    cursor.execute(
+        """
+        SELECT c.contype, c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid)
+        FROM pg_constraint c
+        WHERE c.conrelid = ANY(%s::regclass[])
+          AND (c.contype = 'f' OR (c.contype = 'u' AND NOT EXISTS (
+              SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)))
+        ORDER BY 1, 2, 3
+        """,
+        [list(tables)],
+    )
+    return cursor.fetchall()
+
+
+def _create(cursor, definitions: Sequence[str]) -> None:
+    cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+    for definition in definitions:
+        cursor.execute(definition)
+
+
+@contextmanager
+def indexes_set_aside(connection, tables: Sequence[str]):
+    """Inside a transaction: without the secondary indexes, unique constraints and foreign
+    keys of ``tables`` while the body runs, with them again after it."""
+    with connection.cursor() as cursor:
+        indexes = _secondary_indexes(cursor, tables)
+        constraints = _constraints(cursor, tables)
+        for kind in ("f", "u"):  # a unique constraint may be what a foreign key refers to
+            for table, name in [(table, name) for k, table, name, _ in constraints if k == kind]:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        _create(cursor, [definition for _, definition in indexes])
+        for kind in ("u", "f"):
+            for _, table, name, definition in [c for c in constraints if c[0] == kind]:
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+
+
+def indexes_defer(tables: Sequence[str], keep: Sequence[str] = ()) -> int:
+    """Drop the secondary indexes of ``tables`` (except ``keep``) and store their definitions
+    for ``indexes_restore``, in one transaction; returns how many."""
+    with transaction.atomic(), default_connection.cursor() as cursor:
+        indexes = _secondary_indexes(cursor, tables, keep)
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+        UitgesteldeIndex.objects.bulk_create(UitgesteldeIndex(naam=n, definitie=d) for n, d in indexes)
+    return len(indexes)
+
+
+def indexes_deferred() -> int:
+    """How many indexes ``indexes_defer`` dropped that are not built again yet."""
+    return UitgesteldeIndex.objects.count()
+
+
+def indexes_restore() -> int:
+    """Build every deferred index again and forget it, in one transaction; returns how many."""
+    with transaction.atomic():
+        deferred = list(UitgesteldeIndex.objects.select_for_update().order_by("naam"))
+        with default_connection.cursor() as cursor:
+            if deferred:
+                # An index cannot be built over rows with deferred checks pending (within an
+                # enclosing transaction): run them now, as its commit would.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            _create(cursor, [index.definitie for index in deferred])
+        UitgesteldeIndex.objects.filter(pk__in=[index.pk for index in deferred]).delete()
+    return len(deferred)
