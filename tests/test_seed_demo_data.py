@@ -1,6 +1,8 @@
 """``seed_demo_data`` makes valid, realistic records for demos and benchmarks, spread over a
 period, each with its initial "+" history row (bronnen included)."""
 
+import random
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -8,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from contactmomenten.demo import uuid4_text
 from contactmomenten.history import bronnen_snapshot
 from contactmomenten.models import Bron, ContactmomentDetails
 from tests.schema import indexes_and_constraints
@@ -31,6 +34,14 @@ def test_seed_demo_data_creates_the_requested_number_of_valid_records():
     ids = list(ContactmomentDetails.objects.values_list("gespreks_id", flat=True))
     assert len(set(ids)) < len(ids)
     assert ContactmomentDetails.objects.values("verantwoordelijke_afdeling").distinct().count() > 3
+
+
+def test_uuid4_text_is_the_version_4_uuid_the_uuid_module_makes_of_the_same_bits():
+    ours, theirs = random.Random(3), random.Random(3)
+    for _ in range(2000):
+        text = uuid4_text(ours)
+        assert text == str(uuid.UUID(int=theirs.getrandbits(128), version=4))
+        assert uuid.UUID(text).version == 4 and uuid.UUID(text).variant == uuid.RFC_4122
 
 
 def test_records_spread_over_the_weekdays_of_van_to_tot_in_office_hours():

@@ -12,6 +12,7 @@ snapshot, and builds a model instance per row: too slow for a million.)
 """
 
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from itertools import islice
 
@@ -43,35 +44,61 @@ def _copy(cursor, model, columns: Sequence[str], lines: list[str]) -> None:
         copy.write("\n".join(lines) + "\n")
 
 
-def _copy_batch(connection, batch: list[DemoRecord], *, history: bool, now: str) -> None:
-    """One batch through COPY: ids from the sequence first, so bronnen and history rows can
-    refer to their record without reading anything back."""
-    table = ContactmomentDetails._meta.db_table
-    historical = ContactmomentDetails.history.model
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(batch)],
+def _ids(cursor, count: int) -> list[int]:
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        [ContactmomentDetails._meta.db_table, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _lines(batch: list[DemoRecord], ids: list[int], *, history: bool, now: str):
+    """The COPY lines of a batch: details, bronnen and history rows."""
+    details, bronnen, rows = [], [], []
+    for pk, r in zip(ids, batch, strict=True):
+        day = r.day
+        values = (
+            f"{pk}\t{r.uuid}\t{r.contactmoment}\t{r.vraag}\t{r.specifieke_vraag}\t{r.gespreksresultaat}\t"
+            f"{day.text} {_TIMES[r.start]}{day.offset}\t{day.text} {_TIMES[r.end]}{day.offset}\t"
+            f"{r.verantwoordelijke_afdeling}\t{r.gespreks_id}\t{r.kanaal}\t{r.emailadres_kcm}\t{now}\t{now}"
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        details, bronnen, rows = [], [], []
-        for pk, r in zip(ids, batch, strict=True):
-            day = r.day
-            values = (
-                f"{pk}\t{r.uuid}\t{r.contactmoment}\t{r.vraag}\t{r.specifieke_vraag}\t{r.gespreksresultaat}\t"
-                f"{day.text} {_TIMES[r.start]}{day.offset}\t{day.text} {_TIMES[r.end]}{day.offset}\t"
-                f"{r.verantwoordelijke_afdeling}\t{r.gespreks_id}\t{r.kanaal}\t{r.emailadres_kcm}\t{now}\t{now}"
-            )
-            details.append(values)
-            for bron in r.bronnen:
-                bronnen.append(f"{pk}\t{bron.soort}\t{bron.titel}\t{bron.url}")
-            if history:
-                snapshot = bronnen_snapshot(r.bronnen).replace("\n", "\\n")  # COPY text escape
-                rows.append(f"{values}\t{now}\t+\t{snapshot}\t")
-        raw = cursor.cursor
-        _copy(raw, ContactmomentDetails, DETAILS_COLUMNS, details)
-        _copy(raw, Bron, BRON_COLUMNS, bronnen)
-        _copy(raw, historical, HISTORY_COLUMNS, rows)
+        details.append(values)
+        for bron in r.bronnen:
+            bronnen.append(f"{pk}\t{bron.soort}\t{bron.titel}\t{bron.url}")
+        if history:
+            snapshot = bronnen_snapshot(r.bronnen).replace("\n", "\\n")  # COPY text escape
+            rows.append(f"{values}\t{now}\t+\t{snapshot}\t")
+    return details, bronnen, rows
+
+
+def _copy_all(connection, records: Iterable[DemoRecord], count: int, *, history: bool, now: str) -> int:
+    """Every batch through COPY, while a second thread generates the next batch and builds
+    its lines: psycopg waits for the server without holding the GIL, so Python's half of the
+    work runs alongside PostgreSQL's. Each batch's ids come from the sequence before its
+    lines are built, so bronnen and history rows refer to their record without reading
+    anything back."""
+    batches = _batches(records)
+    sizes = iter([BATCH_SIZE] * (count // BATCH_SIZE) + ([count % BATCH_SIZE] if count % BATCH_SIZE else []))
+
+    def build(ids: list[int] | None):
+        return None if ids is None else _lines(next(batches), ids, history=history, now=now)
+
+    def next_ids(cursor) -> list[int] | None:
+        size = next(sizes, None)
+        return None if size is None else _ids(cursor, size)
+
+    made = 0
+    with connection.cursor() as cursor, ThreadPoolExecutor(max_workers=1) as builder:
+        pending = builder.submit(build, next_ids(cursor))
+        while (lines := pending.result()) is not None:
+            pending = builder.submit(build, next_ids(cursor))
+            details, bronnen, rows = lines
+            raw = cursor.cursor
+            _copy(raw, ContactmomentDetails, DETAILS_COLUMNS, details)
+            _copy(raw, Bron, BRON_COLUMNS, bronnen)
+            _copy(raw, ContactmomentDetails.history.model, HISTORY_COLUMNS, rows)
+            made += len(details)
+    return made
 
 
 def _orm_batch(connection, batch: list[DemoRecord], *, history: bool, now) -> None:
@@ -121,8 +148,10 @@ def _orm_batch(connection, batch: list[DemoRecord], *, history: bool, now) -> No
         )
 
 
-def demo_records_write(records: Iterable[DemoRecord], *, history: bool, using: str = "default") -> int:
-    """Write ``records`` with their bronnen (and "+" history rows); returns how many."""
+def demo_records_write(
+    records: Iterable[DemoRecord], count: int, *, history: bool, using: str = "default"
+) -> int:
+    """Write the ``count`` ``records`` with their bronnen (and "+" history rows); returns how many."""
     connection = connections[using]
     postgres = connection.vendor == "postgresql"
     if postgres:
@@ -132,17 +161,15 @@ def demo_records_write(records: Iterable[DemoRecord], *, history: bool, using: s
             ContactmomentDetails.history.model, HISTORY_COLUMNS, HISTORY_DEFAULTED, writer="seed_demo_data"
         )
     now = timezone.now()
-    made = 0
     with transaction.atomic(using=using):
         tables = [ContactmomentDetails._meta.db_table, Bron._meta.db_table]
         tables.append(ContactmomentDetails.history.model._meta.db_table)
         empty = postgres and not ContactmomentDetails.objects.using(using).exists()
-        rebuild = indexes_set_aside(connection, tables) if empty else nullcontext()
-        with rebuild:
+        with indexes_set_aside(connection, tables) if empty else nullcontext():
+            if postgres:
+                return _copy_all(connection, records, count, history=history, now=now.isoformat())
+            made = 0
             for batch in _batches(records):
-                if postgres:
-                    _copy_batch(connection, batch, history=history, now=now.isoformat())
-                else:
-                    _orm_batch(connection, batch, history=history, now=now)
+                _orm_batch(connection, batch, history=history, now=now)
                 made += len(batch)
-    return made
+            return made
