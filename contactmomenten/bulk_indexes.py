@@ -94,6 +94,11 @@ def indexes_defer(tables: Sequence[str], keep: Sequence[str] = ()) -> int:
     """Drop the secondary indexes of ``tables`` (except ``keep``) and store their definitions
     for ``indexes_restore``, in one transaction; returns how many."""
     with transaction.atomic(), default_connection.cursor() as cursor:
+        # The lock DROP INDEX takes anyway, taken first: a second import that started on the
+        # empty table too waits here, then finds the indexes gone and their rows stored.
+        cursor.execute(
+            f"LOCK TABLE {', '.join(map(default_connection.ops.quote_name, tables))} IN ACCESS EXCLUSIVE MODE"
+        )
         indexes = _secondary_indexes(cursor, tables, keep)
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")

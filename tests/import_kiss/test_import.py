@@ -10,6 +10,7 @@ from django.core.management import CommandError
 from contactmomenten.kiss_import import DEFERRED_INDEX_TABLES
 from contactmomenten.kiss_import import progress as progress_module
 from contactmomenten.models import Bron, ContactmomentDetails, UitgesteldeIndex
+from tests.concurrency import run_concurrently
 from tests.conftest import requires_postgres
 from tests.import_kiss.conftest import moment
 from tests.schema import indexes_and_constraints
@@ -319,3 +320,21 @@ def test_the_verification_shows_a_month_that_differs(upstream, run_import):
     )
     output = run_import("--dry-run")
     assert "2026-08" in output and "2026-10" in output
+
+
+def test_two_imports_started_together_on_the_empty_table_both_finish_with_every_index_back(
+    upstream, run_import, transactional_db, tmp_path
+):
+    _seed(upstream, count=12)
+    schema = indexes_and_constraints(TABLES)
+
+    outcomes = run_concurrently(
+        [lambda n=n: run_import("--batch-size", "2", rejects=tmp_path / f"afgewezen-{n}.csv") for n in (1, 2)]
+    )
+
+    assert all("Samenvatting" in str(outcome) for outcome in outcomes), outcomes
+    assert indexes_and_constraints(TABLES) == schema
+    assert not UitgesteldeIndex.objects.exists()
+    state = _state()
+    assert len(state) == 12 and ContactmomentDetails.objects.count() == 12
+    assert all(len(value[9]) == 2 for value in state.values())  # the bronnen of one write each
