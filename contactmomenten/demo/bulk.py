@@ -3,11 +3,11 @@ elsewhere, in one transaction.
 
 On PostgreSQL into an empty table, the indexes, unique constraints and foreign keys are set
 aside first and built again at the end, in the same transaction
-(``contactmomenten.bulk_indexes.indexes_set_aside``). Both write each record, its bronnen and (unless
-``history`` is off) its initial "+" history row, the row django-simple-history's
-``bulk_create_with_history`` would write, plus the
-bronnen snapshot ``contactmomenten.history`` keeps in it, so the first correction of a
-demo record shows what changed. (``bulk_create_with_history`` cannot give each row its own
+(``contactmomenten.bulk_indexes.indexes_set_aside``). Both write each record, its bronnen
+and (unless ``history`` is off) its initial "+" history row, the row django-simple-history's
+``bulk_create_with_history`` would write, plus the bronnen snapshot
+``contactmomenten.history`` keeps in it, so the first correction of a demo record shows what
+changed. (``bulk_create_with_history`` cannot give each row its own
 snapshot, and builds a model instance per row: too slow for a million.)
 """
 
@@ -78,7 +78,7 @@ def _copy_all(connection, records: Iterable[DemoRecord], count: int, *, history:
     lines are built, so bronnen and history rows refer to their record without reading
     anything back."""
     batches = _batches(records)
-    sizes = iter([BATCH_SIZE] * (count // BATCH_SIZE) + ([count % BATCH_SIZE] if count % BATCH_SIZE else []))
+    sizes = iter([size for size in [BATCH_SIZE] * (count // BATCH_SIZE) + [count % BATCH_SIZE] if size])
 
     def build(ids: list[int] | None):
         return None if ids is None else _lines(next(batches), ids, history=history, now=now)

@@ -6,9 +6,9 @@ bron by bron in Python, and only what differs is written, so a re-run rewrites n
 counts every record as unchanged. The changed records go through the temporary table too
 (``COPY`` is the cheapest way in) into one ``INSERT ... SELECT ... ON CONFLICT
 (contactmoment) DO UPDATE`` (an API PUT that created the record meanwhile becomes an
-update, not a duplicate); the bronnen of the updated ones are replaced in upstream order, as the PUT does,
-and each gets its history row ("+" new, "~" changed) with the bronnen snapshot, in bulk, by
-the one actor ``import_kiss``.
+update, not a duplicate); the new records get their bronnen, the updated ones have theirs
+replaced, in upstream order as the PUT does, and each gets its history row ("+" new, "~"
+changed) with the bronnen snapshot, in bulk, by the one actor ``import_kiss``.
 """
 
 from dataclasses import dataclass
