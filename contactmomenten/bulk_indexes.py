@@ -47,21 +47,27 @@ def _secondary_indexes(cursor, tables: Sequence[str], keep: Sequence[str] = ()) 
     return cursor.fetchall()
 
 
-def _constraints(cursor, tables: Sequence[str]) -> list[tuple[str, str, str, str]]:
-    """(kind, table, name, definition) of the foreign keys of ``tables`` and of their unique
-    constraints that no foreign key refers to."""
+def _constraints(cursor, tables: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(table, name, definition) of the foreign keys of ``tables`` and of their unique
+    constraints that no foreign key refers to (so they can go and come back in any order)."""
     cursor.execute(
         """
-        SELECT c.contype, c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid)
+        SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid)
         FROM pg_constraint c
         WHERE c.conrelid = ANY(%s::regclass[])
           AND (c.contype = 'f' OR (c.contype = 'u' AND NOT EXISTS (
               SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)))
-        ORDER BY 1, 2, 3
+        ORDER BY 1, 2
         """,
         [list(tables)],
     )
     return cursor.fetchall()
+
+
+def _checks_run(cursor) -> None:
+    """Run pending deferred checks now, as the commit would: a table with some pending (in
+    an enclosing transaction) can get no index and lose no constraint."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def _create(cursor, definitions: Sequence[str]) -> None:
@@ -75,19 +81,18 @@ def indexes_set_aside(connection, tables: Sequence[str]):
     """Inside a transaction: without the secondary indexes, unique constraints and foreign
     keys of ``tables`` while the body runs, with them again after it."""
     with connection.cursor() as cursor:
+        _checks_run(cursor)
         indexes = _secondary_indexes(cursor, tables)
         constraints = _constraints(cursor, tables)
-        for kind in ("f", "u"):  # a unique constraint may be what a foreign key refers to
-            for table, name in [(table, name) for k, table, name, _ in constraints if k == kind]:
-                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for table, name, _ in constraints:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
     yield
     with connection.cursor() as cursor:
         _create(cursor, [definition for _, definition in indexes])
-        for kind in ("u", "f"):
-            for _, table, name, definition in [c for c in constraints if c[0] == kind]:
-                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        for table, name, definition in constraints:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
 
 
 def indexes_defer(tables: Sequence[str], keep: Sequence[str] = ()) -> int:
@@ -117,9 +122,7 @@ def indexes_restore() -> int:
         deferred = list(UitgesteldeIndex.objects.select_for_update().order_by("naam"))
         with default_connection.cursor() as cursor:
             if deferred:
-                # An index cannot be built over rows with deferred checks pending (within an
-                # enclosing transaction): run them now, as its commit would.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                _checks_run(cursor)
             _create(cursor, [index.definitie for index in deferred])
         UitgesteldeIndex.objects.filter(pk__in=[index.pk for index in deferred]).delete()
     return len(deferred)

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from contactmomenten.demo import uuid4_text
+from contactmomenten.demo import bulk, uuid4_text
 from contactmomenten.history import bronnen_snapshot
 from contactmomenten.models import Bron, ContactmomentDetails
 from tests.schema import indexes_and_constraints
@@ -68,13 +68,15 @@ def test_default_period_is_the_year_up_to_today():
     assert (max(starts) - min(starts)).days > 200
 
 
-def test_every_record_gets_its_initial_history_row_with_its_bronnen():
+@pytest.mark.parametrize("batch_size", [bulk.BATCH_SIZE, 7])  # one batch; 28 and a partial one
+def test_every_record_gets_its_initial_history_row_with_its_bronnen(monkeypatch, batch_size):
+    monkeypatch.setattr(bulk, "BATCH_SIZE", batch_size)
     call_command("seed_demo_data", count=200, seed=4)
 
     history = ContactmomentDetails.history.model.objects.all()
     assert history.count() == 200
     assert set(history.values_list("history_type", flat=True)) == {"+"}
-    for details in ContactmomentDetails.objects.prefetch_related("bronnen")[:50]:
+    for details in ContactmomentDetails.objects.prefetch_related("bronnen"):
         row = history.get(id=details.pk)
         assert row.history_bronnen == bronnen_snapshot(details.bronnen.all())
         assert (row.contactmoment, row.vraag, row.startdatum) == (
@@ -82,6 +84,24 @@ def test_every_record_gets_its_initial_history_row_with_its_bronnen():
             details.vraag,
             details.startdatum,
         )
+
+
+def _seeded() -> list:
+    return sorted(
+        (d.contactmoment, d.vraag, d.startdatum, [(b.soort, b.titel) for b in d.bronnen.all()])
+        for d in ContactmomentDetails.objects.prefetch_related("bronnen")
+    )
+
+
+def test_the_same_seed_gives_the_same_records_whatever_the_batch_size(monkeypatch):
+    call_command("seed_demo_data", count=120, seed=9)
+    in_one_batch = _seeded()
+    ContactmomentDetails.objects.all().delete()
+
+    monkeypatch.setattr(bulk, "BATCH_SIZE", 25)
+    call_command("seed_demo_data", count=120, seed=9)
+
+    assert _seeded() == in_one_batch and len(in_one_batch) == 120
 
 
 def test_without_history_writes_no_history_rows():

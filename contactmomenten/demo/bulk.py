@@ -89,11 +89,11 @@ def _copy_all(connection, records: Iterable[DemoRecord], count: int, *, history:
 
     made = 0
     with connection.cursor() as cursor, ThreadPoolExecutor(max_workers=1) as builder:
+        raw = cursor.cursor
         pending = builder.submit(build, next_ids(cursor))
         while (lines := pending.result()) is not None:
             pending = builder.submit(build, next_ids(cursor))
             details, bronnen, rows = lines
-            raw = cursor.cursor
             _copy(raw, ContactmomentDetails, DETAILS_COLUMNS, details)
             _copy(raw, Bron, BRON_COLUMNS, bronnen)
             _copy(raw, ContactmomentDetails.history.model, HISTORY_COLUMNS, rows)

@@ -9,7 +9,9 @@ from django.core.management import CommandError
 
 from contactmomenten.kiss_import import DEFERRED_INDEX_TABLES
 from contactmomenten.kiss_import import progress as progress_module
+from contactmomenten.kiss_import.writer import RecordsWriter
 from contactmomenten.models import Bron, ContactmomentDetails, UitgesteldeIndex
+from contactmomenten.services import contactmomentdetails_upsert
 from tests.concurrency import run_concurrently
 from tests.conftest import requires_postgres
 from tests.import_kiss.conftest import moment
@@ -164,6 +166,29 @@ def test_incremental_run_takes_updated_new_and_rebronned_records(upstream, run_i
     # The "~" rows carry the new bronnen, as a PUT's do.
     changed = ContactmomentDetails.history.filter(contactmoment=f"{URL}1", history_type="~").get()
     assert changed.history_bronnen == "nieuwsbericht: Nieuw (https://n/1)\nvac: B (https://v/b)"
+
+
+def test_a_record_an_api_put_created_meanwhile_gets_upstreams_bronnen_instead_of_its_own(
+    upstream, run_import, monkeypatch
+):
+    _seed(upstream, count=2)
+    # KISS writes the record after the import read the batch's stored versions and before
+    # its upsert: the import did not see it, its upsert becomes an update.
+    contactmomentdetails_upsert(
+        contactmoment=f"{URL}1",
+        data={"startdatum": moment(1), "einddatum": moment(1, minute=3), "vraag": "Via KISS"},
+        bronnen=[{"soort": "website", "titel": "Eigen", "url": "https://eigen/1"}],
+    )
+    monkeypatch.setattr(RecordsWriter, "_stored", lambda self, cursor: {})
+
+    output = run_import()
+
+    assert "nieuw:       1" in output and "bijgewerkt:  1" in output
+    assert ContactmomentDetails.objects.count() == 2
+    assert _state()[f"{URL}1"][9] == [
+        ("kennisartikel", "Z-artikel 1", "https://k/1/z"),
+        ("website", "A-site", "https://w/a"),
+    ]
 
 
 def test_since_imports_only_records_from_that_day(upstream, run_import):
