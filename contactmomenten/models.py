@@ -150,6 +150,10 @@ class ContactmomentDetails(models.Model):
         verbose_name_plural="historie van contactmomentdetails",
         bases=[ContactmomentDetailsHistoryFields],
         get_user=history_user_get,
+        # Versions are looked up by the record's id only (admin history, retention): the
+        # indexes django-simple-history would make of the unique contactmoment and uuid (three,
+        # 300 MB per million versions) are never read, and every write would maintain them.
+        no_db_index=["contactmoment", "uuid"],
     )
 
     class Meta:
