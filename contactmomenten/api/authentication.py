@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import jwt
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, TokenAuthentication
@@ -66,19 +67,29 @@ class ApiClient:
         return self.name
 
 
+_TOKEN_SQL = (
+    f'SELECT id, name, role, last_used FROM "{ApiToken._meta.db_table}" '
+    "WHERE key_hash = %s AND revoked_at IS NULL"
+)
+
+
 class ApiTokenAuthentication(TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key):
         from contactmomenten.services import api_token_hash
 
-        token = ApiToken.objects.filter(key_hash=api_token_hash(key), revoked_at=None).first()
-        if token is None:
+        # Every API request asks this: one plain statement, without the ORM's query building.
+        with connections[ApiToken.objects.db].cursor() as cursor:
+            cursor.execute(_TOKEN_SQL, [api_token_hash(key)])
+            row = cursor.fetchone()
+        if row is None:
             raise exceptions.AuthenticationFailed("Ongeldige of ingetrokken API-sleutel.")
+        pk, name, role, last_used = row
         now = timezone.now()
-        if token.last_used is None or (now - token.last_used).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
-            ApiToken.objects.filter(pk=token.pk).update(last_used=now)
-        return ApiClient(name=token.name, role=token.role), token
+        if last_used is None or (now - last_used).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
+            ApiToken.objects.filter(pk=pk).update(last_used=now)
+        return ApiClient(name=name, role=role), ApiToken(pk=pk, name=name, role=role, last_used=last_used)
 
     def authenticate_header(self, request):
         # DRF takes the 401 challenge from the first authentication class only.
