@@ -323,8 +323,22 @@ def only_statistieken(bench: Bench, url: str, n: int) -> None:
     print(bench.table())
 
 
+# The version row every write keeps (issue 12), as the PUT writes it: part of the same work.
+RAW_HISTORY_ROW = """
+    INSERT INTO contactmomenten_historicalcontactmomentdetails (id, uuid, contactmoment, vraag,
+        specifieke_vraag, gespreksresultaat, startdatum, einddatum, verantwoordelijke_afdeling, gespreks_id,
+        kanaal, emailadres_kcm, aangemaakt, gewijzigd, history_date, history_type, history_bronnen,
+        history_api_client)
+    SELECT id, uuid, contactmoment, vraag, specifieke_vraag, gespreksresultaat, startdatum, einddatum,
+        verantwoordelijke_afdeling, gespreks_id, kanaal, emailadres_kcm, aangemaakt, gewijzigd, now(), '+',
+        '[{"soort": "kennisartikel", "titel": "Paspoort", "url": "https://e.nl/a"}]', 'bench'
+    FROM contactmomenten_contactmomentdetails WHERE id = %s
+"""
+
+
 def upserts(server: Server, url: str, kcm: dict, per_client: int = 200, clients: int = 4):
-    """KISS PUTs by 4 concurrent clients ÷ raw SQL upserts on 4 connections (ops/s)."""
+    """KISS PUTs by 4 concurrent clients ÷ raw SQL upserts on 4 connections (ops/s): the same
+    writes (the record, its version row, its bronnen replaced) in one transaction each."""
 
     def http(worker):
         for i in range(per_client):
@@ -354,6 +368,7 @@ def upserts(server: Server, url: str, kcm: dict, per_client: int = 200, clients:
                         '', now(), now()) ON CONFLICT (contactmoment) DO UPDATE SET gewijzigd = now() RETURNING id""",
                         [f"https://raw.example/{worker}/{i}/{time.time_ns()}"],
                     ).fetchone()
+                    conn.execute(RAW_HISTORY_ROW, [pk])
                     conn.execute("DELETE FROM contactmomenten_bron WHERE contactmomentdetails_id = %s", [pk])
                     conn.execute(
                         "INSERT INTO contactmomenten_bron (contactmomentdetails_id, soort, titel, url) "
