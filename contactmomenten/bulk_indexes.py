@@ -3,32 +3,39 @@
 
 Building an index over a million rows at once is many times cheaper than growing it row by
 row (the trigram GIN indexes above all, and the unique index on the contactmoment URLs,
-which arrive in random order). Two ways, one per kind of load:
+which arrive in random order). Both bulk loads (``seed_demo_data``, ``import_kiss``) into an
+empty table:
 
-- ``indexes_set_aside`` (``seed_demo_data``, one transaction): drops the secondary indexes,
-  the unique constraints and the foreign keys, yields, and adds them back before the same
-  transaction commits, so nobody ever sees the tables without them. Adding a foreign key
-  checks all rows in one join instead of a deferred trigger per row.
-- ``indexes_defer`` and ``indexes_restore`` (``import_kiss``, a transaction per batch):
-  only the secondary indexes of the tables go, never a constraint (the upsert needs the
-  unique contactmoment, and concurrent API writes keep every rule). Their definitions are
-  stored in ``UitgesteldeIndex`` in the transaction that drops them, and ``indexes_restore``
-  builds them and deletes the rows in one transaction: an import interrupted in between
-  leaves the rows, its re-run continues without the indexes and builds them at its end, and
-  until then the system check ``contactmomenten.W005`` says so. Queries stay correct
-  meanwhile, only slower.
+- ``indexes_defer`` drops the secondary indexes of the tables (never a constraint) and stores
+  their definitions in ``UitgesteldeIndex``, in one transaction;
+- ``indexes_restore`` builds them after the load has committed, each in a transaction that
+  also forgets it, on two connections at once (PostgreSQL 15 builds a GIN index with one
+  process; two builds keep both cores busy). A load interrupted in between leaves the rows:
+  the next run of either command builds them at its end, and until then the system check
+  ``contactmomenten.W005`` says so. Queries stay correct meanwhile, only slower.
+
+``constraints_set_aside`` (``seed_demo_data``, inside its one transaction) also drops the
+unique constraints and foreign keys and adds them back before that transaction commits, so
+nobody ever sees the records without them: adding a foreign key checks all rows in one join
+instead of a deferred trigger per row. ``import_kiss`` keeps them (its upsert needs the
+unique contactmoment, and concurrent API writes keep every rule).
 """
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-from django.db import connection as default_connection
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Case, Value, When
 
 from contactmomenten.models import UitgesteldeIndex
 
 # Enough for the largest index build of a million records in memory (GIN above all).
 MAINTENANCE_WORK_MEM = "256MB"
+# Deferred indexes built at once by indexes_restore, each on its own connection.
+RESTORE_CONNECTIONS = 2
+# The GIN indexes take longest: started first, the builds end close together.
+_LARGEST_FIRST = Case(When(definitie__contains=" USING gin ", then=Value(0)), default=Value(1))
 
 
 def _secondary_indexes(cursor, tables: Sequence[str], keep: Sequence[str] = ()) -> list[tuple[str, str]]:
@@ -70,59 +77,85 @@ def _checks_run(cursor) -> None:
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-def _create(cursor, definitions: Sequence[str]) -> None:
+def _memory_for_builds(cursor) -> None:
     cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
-    for definition in definitions:
-        cursor.execute(definition)
 
 
 @contextmanager
-def indexes_set_aside(connection, tables: Sequence[str]):
-    """Inside a transaction: without the secondary indexes, unique constraints and foreign
-    keys of ``tables`` while the body runs, with them again after it."""
+def constraints_set_aside(connection, tables: Sequence[str]):
+    """Inside a transaction: without the unique constraints and foreign keys of ``tables``
+    while the body runs, with them again after it."""
     with connection.cursor() as cursor:
         _checks_run(cursor)
-        indexes = _secondary_indexes(cursor, tables)
         constraints = _constraints(cursor, tables)
         for table, name, _ in constraints:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {name}")
     yield
     with connection.cursor() as cursor:
-        _create(cursor, [definition for _, definition in indexes])
+        _memory_for_builds(cursor)
         for table, name, definition in constraints:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
 
 
-def indexes_defer(tables: Sequence[str], keep: Sequence[str] = ()) -> int:
+def indexes_defer(tables: Sequence[str], keep: Sequence[str] = (), *, using: str = DEFAULT_DB_ALIAS) -> int:
     """Drop the secondary indexes of ``tables`` (except ``keep``) and store their definitions
     for ``indexes_restore``, in one transaction; returns how many."""
-    with transaction.atomic(), default_connection.cursor() as cursor:
-        # The lock DROP INDEX takes anyway, taken first: a second import that started on the
+    connection = connections[using]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        # The lock DROP INDEX takes anyway, taken first: a second load that started on the
         # empty table too waits here, then finds the indexes gone and their rows stored.
         cursor.execute(
-            f"LOCK TABLE {', '.join(map(default_connection.ops.quote_name, tables))} IN ACCESS EXCLUSIVE MODE"
+            f"LOCK TABLE {', '.join(map(connection.ops.quote_name, tables))} IN ACCESS EXCLUSIVE MODE"
         )
         indexes = _secondary_indexes(cursor, tables, keep)
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
-        UitgesteldeIndex.objects.bulk_create(UitgesteldeIndex(naam=n, definitie=d) for n, d in indexes)
+        UitgesteldeIndex.objects.using(using).bulk_create(
+            UitgesteldeIndex(naam=n, definitie=d) for n, d in indexes
+        )
     return len(indexes)
 
 
-def indexes_deferred() -> int:
+def indexes_deferred(using: str = DEFAULT_DB_ALIAS) -> int:
     """How many indexes ``indexes_defer`` dropped that are not built again yet."""
-    return UitgesteldeIndex.objects.count()
+    return UitgesteldeIndex.objects.using(using).count()
 
 
-def indexes_restore() -> int:
-    """Build every deferred index again and forget it, in one transaction; returns how many."""
-    with transaction.atomic():
-        deferred = list(UitgesteldeIndex.objects.select_for_update().order_by("naam"))
-        with default_connection.cursor() as cursor:
-            if deferred:
-                _checks_run(cursor)
-            _create(cursor, [index.definitie for index in deferred])
-        UitgesteldeIndex.objects.filter(pk__in=[index.pk for index in deferred]).delete()
-    return len(deferred)
+def indexes_restore(workers: int = RESTORE_CONNECTIONS, *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Build every deferred index again, each in a transaction that also forgets it, the
+    largest first, on ``workers`` connections at once; returns how many this call built.
+
+    Inside a transaction (a caller's atomic block) other connections would not see the
+    tables as this one does: there they are built here, one after the other. A second
+    restore running meanwhile builds the others (each claims its index with SKIP LOCKED).
+    """
+    if workers < 2 or connections[using].in_atomic_block:
+        return _restore_claimed(using)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return sum(pool.map(_restore_in_thread, [using] * workers))
+
+
+def _restore_in_thread(using: str) -> int:
+    try:
+        return _restore_claimed(using)
+    finally:
+        connections.close_all()  # this thread's own
+
+
+def _restore_claimed(using: str) -> int:
+    built = 0
+    while True:
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            index = (
+                UitgesteldeIndex.objects.using(using)
+                .select_for_update(skip_locked=True)
+                .order_by(_LARGEST_FIRST, "naam")
+                .first()
+            )
+            if index is None:
+                return built
+            _checks_run(cursor)
+            _memory_for_builds(cursor)
+            cursor.execute(index.definitie)
+            index.delete()
+        built += 1

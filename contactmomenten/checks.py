@@ -75,7 +75,8 @@ def check_retention(app_configs, **kwargs):
 
 @checks.register(checks.Tags.database)
 def check_deferred_indexes(app_configs, databases=None, **kwargs):
-    """An interrupted first import_kiss leaves the tables without their secondary indexes."""
+    """An interrupted first import_kiss or seed_demo_data leaves the tables without some of
+    their secondary indexes."""
     if not databases or "default" not in databases:
         return []
     from django.db import DatabaseError
@@ -90,11 +91,12 @@ def check_deferred_indexes(app_configs, databases=None, **kwargs):
         return []
     return [
         checks.Warning(
-            f"{deferred} indexes are missing: an import_kiss into the empty table was interrupted "
-            "before it built them. Searches and filters work, but slowly.",
+            f"{deferred} indexes are missing: an import_kiss or seed_demo_data into the empty "
+            "table was interrupted before it built them. Searches and filters work, but slowly.",
             hint=(
-                "Run manage.py import_kiss again with the same --source: "
-                "it goes on and builds them at its end."
+                "Run manage.py import_kiss again with the same --source (it goes on where it "
+                "stopped), or after an interrupted seed_demo_data that command again: either "
+                "builds them at its end."
             ),
             id="contactmomenten.W005",
         )

@@ -1,9 +1,10 @@
 """Bulk writers for demo records: ``COPY ... FROM STDIN`` on PostgreSQL, bulk inserts
-elsewhere, in one transaction.
+elsewhere, the records in one transaction.
 
-On PostgreSQL into an empty table, the indexes, unique constraints and foreign keys are set
-aside first and built again at the end, in the same transaction
-(``contactmomenten.bulk_indexes.indexes_set_aside``). Both write each record, its bronnen
+On PostgreSQL into an empty table (``contactmomenten.bulk_indexes``): the secondary indexes
+are deferred first, the unique constraints and foreign keys set aside inside the records'
+transaction and added back before it commits, and the deferred indexes built after it, two
+at a time (also after a failure: then over the empty tables). Both write each record, its bronnen
 and (unless ``history`` is off) its initial "+" history row, the row django-simple-history's
 ``bulk_create_with_history`` would write, plus the bronnen snapshot
 ``contactmomenten.history`` keeps in it, so the first correction of a demo record shows what
@@ -19,7 +20,7 @@ from itertools import islice
 from django.db import connections, transaction
 from django.utils import timezone
 
-from contactmomenten.bulk_indexes import indexes_set_aside
+from contactmomenten.bulk_indexes import constraints_set_aside, indexes_defer, indexes_restore
 from contactmomenten.demo.generator import DemoRecord
 from contactmomenten.history import bronnen_snapshot
 from contactmomenten.history_bulk import DETAILS_COLUMNS, HISTORY_COLUMNS, HISTORY_DEFAULTED, columns_check
@@ -52,6 +53,21 @@ def _ids(cursor, count: int) -> list[int]:
     return [row[0] for row in cursor.fetchall()]
 
 
+def _ids_reserved(cursor, count: int) -> Iterator[list[int]]:
+    """``count`` ids taken from the sequence in one step, in batches: only safe while no
+    other session can insert a record (its nextval could fall inside the block), so the
+    lock that keeps them out is taken first (held until the transaction ends)."""
+    table = ContactmomentDetails._meta.db_table
+    cursor.execute(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
+    cursor.execute(
+        "SELECT setval(s, nextval(s) + %s - 1) FROM pg_get_serial_sequence(%s, 'id') AS s", [count, table]
+    )
+    last = cursor.fetchone()[0]
+    first = last - count + 1
+    for start in range(first, last + 1, BATCH_SIZE):
+        yield list(range(start, min(start + BATCH_SIZE, last + 1)))
+
+
 def _lines(batch: list[DemoRecord], ids: list[int], *, history: bool, now: str):
     """The COPY lines of a batch: details, bronnen and history rows."""
     details, bronnen, rows = [], [], []
@@ -71,28 +87,27 @@ def _lines(batch: list[DemoRecord], ids: list[int], *, history: bool, now: str):
     return details, bronnen, rows
 
 
-def _copy_all(connection, records: Iterable[DemoRecord], count: int, *, history: bool, now: str) -> int:
+def _copy_all(
+    connection, records: Iterable[DemoRecord], count: int, *, history: bool, now: str, reserved: bool
+):
     """Every batch through COPY, while a second thread generates the next batch and builds
     its lines: psycopg waits for the server without holding the GIL, so Python's half of the
     work runs alongside PostgreSQL's. Each batch's ids come from the sequence before its
-    lines are built, so bronnen and history rows refer to their record without reading
-    anything back."""
+    lines are built (``reserved``: all in one step, see ``_ids_reserved``), so bronnen and
+    history rows refer to their record without reading anything back. Returns how many."""
     batches = _batches(records)
-    sizes = iter([size for size in [BATCH_SIZE] * (count // BATCH_SIZE) + [count % BATCH_SIZE] if size])
+    sizes = [size for size in [BATCH_SIZE] * (count // BATCH_SIZE) + [count % BATCH_SIZE] if size]
 
     def build(ids: list[int] | None):
         return None if ids is None else _lines(next(batches), ids, history=history, now=now)
 
-    def next_ids(cursor) -> list[int] | None:
-        size = next(sizes, None)
-        return None if size is None else _ids(cursor, size)
-
     made = 0
     with connection.cursor() as cursor, ThreadPoolExecutor(max_workers=1) as builder:
         raw = cursor.cursor
-        pending = builder.submit(build, next_ids(cursor))
+        ids = _ids_reserved(cursor, count) if reserved else (_ids(cursor, size) for size in sizes)
+        pending = builder.submit(build, next(ids, None))
         while (lines := pending.result()) is not None:
-            pending = builder.submit(build, next_ids(cursor))
+            pending = builder.submit(build, next(ids, None))
             details, bronnen, rows = lines
             _copy(raw, ContactmomentDetails, DETAILS_COLUMNS, details)
             _copy(raw, Bron, BRON_COLUMNS, bronnen)
@@ -161,15 +176,24 @@ def demo_records_write(
             ContactmomentDetails.history.model, HISTORY_COLUMNS, HISTORY_DEFAULTED, writer="seed_demo_data"
         )
     now = timezone.now()
-    with transaction.atomic(using=using):
-        tables = [ContactmomentDetails._meta.db_table, Bron._meta.db_table]
-        tables.append(ContactmomentDetails.history.model._meta.db_table)
-        empty = postgres and not ContactmomentDetails.objects.using(using).exists()
-        with indexes_set_aside(connection, tables) if empty else nullcontext():
-            if postgres:
-                return _copy_all(connection, records, count, history=history, now=now.isoformat())
+    tables = [ContactmomentDetails._meta.db_table, Bron._meta.db_table]
+    tables.append(ContactmomentDetails.history.model._meta.db_table)
+    if not postgres:
+        with transaction.atomic(using=using):
             made = 0
             for batch in _batches(records):
                 _orm_batch(connection, batch, history=history, now=now)
                 made += len(batch)
             return made
+    empty = not ContactmomentDetails.objects.using(using).exists()
+    if empty:
+        indexes_defer(tables, using=using)
+    try:
+        with (
+            transaction.atomic(using=using),
+            constraints_set_aside(connection, tables) if empty else nullcontext(),
+        ):
+            return _copy_all(connection, records, count, history=history, now=now.isoformat(), reserved=empty)
+    finally:
+        # Also those an interrupted load left (contactmomenten.W005).
+        indexes_restore(using=using)
