@@ -38,18 +38,17 @@ RESTORE_CONNECTIONS = 2
 _LARGEST_FIRST = Case(When(definitie__contains=" USING gin ", then=Value(0)), default=Value(1))
 
 
-def _secondary_indexes(cursor, tables: Sequence[str], keep: Sequence[str] = ()) -> list[tuple[str, str]]:
-    """(name, definition) of the indexes of ``tables`` that back no constraint, except ``keep``."""
+def _secondary_indexes(cursor, tables: Sequence[str]) -> list[tuple[str, str]]:
+    """(name, definition) of the indexes of ``tables`` that back no constraint."""
     cursor.execute(
         """
         SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
         FROM pg_index i
         WHERE i.indrelid = ANY(%s::regclass[])
-          AND NOT (i.indexrelid::regclass::text = ANY(%s))
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
         ORDER BY 1
         """,
-        [list(tables), list(keep)],
+        [list(tables)],
     )
     return cursor.fetchall()
 
@@ -97,8 +96,8 @@ def constraints_set_aside(connection, tables: Sequence[str]):
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
 
 
-def indexes_defer(tables: Sequence[str], keep: Sequence[str] = (), *, using: str = DEFAULT_DB_ALIAS) -> int:
-    """Drop the secondary indexes of ``tables`` (except ``keep``) and store their definitions
+def indexes_defer(tables: Sequence[str], *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Drop the secondary indexes of ``tables`` and store their definitions
     for ``indexes_restore``, in one transaction; returns how many."""
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
@@ -107,7 +106,7 @@ def indexes_defer(tables: Sequence[str], keep: Sequence[str] = (), *, using: str
         cursor.execute(
             f"LOCK TABLE {', '.join(map(connection.ops.quote_name, tables))} IN ACCESS EXCLUSIVE MODE"
         )
-        indexes = _secondary_indexes(cursor, tables, keep)
+        indexes = _secondary_indexes(cursor, tables)
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
         UitgesteldeIndex.objects.using(using).bulk_create(
