@@ -136,7 +136,6 @@ def test_an_index_that_cannot_be_built_stays_deferred_and_the_others_are_built()
     assert _deferred() == {"kapot"}
     assert indexes_and_constraints(TABLES) == schema
     assert "1 indexes are missing" in _deferred_warnings()[0].msg
-    UitgesteldeIndex.objects.all().delete()
 
 
 def test_two_restores_at_once_build_each_index_once():
