@@ -13,6 +13,7 @@ import logging
 import time
 import warnings
 from dataclasses import dataclass
+from datetime import timedelta
 
 import jwt
 from django.conf import settings
@@ -67,8 +68,11 @@ class ApiClient:
         return self.name
 
 
+# Every API request asks this: one plain statement, without the ORM's query building (a
+# fifth of a KISS PUT's time). It returns no datetime, so it needs none of the converters the
+# ORM applies per database: whether last_used is due is decided in SQL.
 _TOKEN_SQL = (
-    f'SELECT id, name, role, last_used FROM "{ApiToken._meta.db_table}" '
+    f'SELECT id, name, role, last_used IS NULL OR last_used < %s FROM "{ApiToken._meta.db_table}" '
     "WHERE key_hash = %s AND revoked_at IS NULL"
 )
 
@@ -79,17 +83,18 @@ class ApiTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         from contactmomenten.services import api_token_hash
 
-        # Every API request asks this: one plain statement, without the ORM's query building.
-        with connections[ApiToken.objects.db].cursor() as cursor:
-            cursor.execute(_TOKEN_SQL, [api_token_hash(key)])
+        now = timezone.now()
+        connection = connections[ApiToken.objects.db]
+        due = connection.ops.adapt_datetimefield_value(now - timedelta(seconds=LAST_USED_RESOLUTION_SECONDS))
+        with connection.cursor() as cursor:
+            cursor.execute(_TOKEN_SQL, [due, api_token_hash(key)])
             row = cursor.fetchone()
         if row is None:
             raise exceptions.AuthenticationFailed("Ongeldige of ingetrokken API-sleutel.")
-        pk, name, role, last_used = row
-        now = timezone.now()
-        if last_used is None or (now - last_used).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
+        pk, name, role, stale = row
+        if stale:
             ApiToken.objects.filter(pk=pk).update(last_used=now)
-        return ApiClient(name=name, role=role), ApiToken(pk=pk, name=name, role=role, last_used=last_used)
+        return ApiClient(name=name, role=role), ApiToken(pk=pk, name=name, role=role)
 
     def authenticate_header(self, request):
         # DRF takes the 401 challenge from the first authentication class only.

@@ -6,11 +6,13 @@ import hashlib
 import hmac
 import json
 import time
+from datetime import timedelta
 
 import pytest
 from django.core import checks
 from django.utils import timezone
 
+from contactmomenten.api.authentication import LAST_USED_RESOLUTION_SECONDS
 from contactmomenten.models import ApiToken
 from contactmomenten.services import api_token_create, api_token_hash, api_token_revoke
 from tests.conftest import JWT_TEST_KEY, StreamReadingAPIClient, make_jwt
@@ -94,6 +96,25 @@ def test_token_use_is_recorded_as_last_used():
 
     token.refresh_from_db()
     assert token.last_used is not None and token.last_used >= before
+
+
+def test_last_used_is_written_at_most_once_a_minute():
+    """Reads stay reads: a token used again within the minute keeps its last_used; once the
+    minute has passed the next request records it again."""
+    token, key = api_token_create(name="KISS", role="analist")
+    assert call(f"Token {key}").status_code == 200
+    token.refresh_from_db()
+    first = token.last_used
+
+    assert call(f"Token {key}").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used == first
+
+    earlier = timezone.now() - timedelta(seconds=LAST_USED_RESOLUTION_SECONDS + 5)
+    ApiToken.objects.filter(pk=token.pk).update(last_used=earlier)
+    assert call(f"Token {key}").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used > first
 
 
 def test_anonymous_gets_401_naming_both_schemes(jwt_key):
