@@ -27,7 +27,11 @@ def database_ping() -> None:
     """``SELECT 1`` within HEALTHZ_STATEMENT_TIMEOUT_MS (the connect timeout is in DATABASES)."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL statement_timeout = %s", [settings.HEALTHZ_STATEMENT_TIMEOUT_MS])
+            # set_config, not SET: SET takes no bound parameters.
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)",
+                [str(settings.HEALTHZ_STATEMENT_TIMEOUT_MS)],
+            )
         cursor.execute("SELECT 1")
         cursor.fetchone()
 

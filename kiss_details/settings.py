@@ -102,8 +102,16 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer is a quick 503 (and a failing /healthz), not a hang.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2)
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2))
+    # Parameters bound by the server, and a statement PostgreSQL has parsed and planned five
+    # times on a connection kept prepared there (psycopg's automatic preparation): the hot
+    # statements (token check, KISS upsert) skip quoting in Python and planning in PostgreSQL.
+    # DATABASE_PREPARED_STATEMENTS=false for a pooler that cannot keep prepared statements
+    # (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
+    options.setdefault("server_side_binding", True)
+    options.setdefault(
+        "prepare_threshold", 5 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else None
     )
 # A read replica (e.g. a PostgreSQL streaming standby): the read-only management views read
 # from it (contactmomenten.replica). A test run reads the test database of default on it:

@@ -4,6 +4,7 @@ the managementinformatie scheme, and admin users with a role."""
 import json
 import os
 import time
+from urllib.parse import quote
 
 import jwt
 import pytest
@@ -25,6 +26,15 @@ os.environ["ENV_FILE"] = ""
 requires_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL (make test uses it when it answers)"
 )
+
+
+def database_url(settings_dict, name: str) -> str:
+    """A URL for database ``name`` on the server of ``settings_dict`` (for subprocesses)."""
+    user = quote(settings_dict["USER"] or "")
+    password = f":{quote(settings_dict['PASSWORD'])}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{name}"
 
 
 class StreamReadingAPIClient(APIClient):

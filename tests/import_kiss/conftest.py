@@ -3,7 +3,6 @@ test database, with the two tables created from upstream's DDL afresh for every 
 
 from datetime import UTC, datetime
 from io import StringIO
-from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -11,19 +10,12 @@ from django.core.management import call_command
 from django.db import connection
 
 from contactmomenten.kiss_import.source import UPSTREAM_DDL
+from tests.conftest import database_url
 
 INSERT_BRON = (
     'INSERT INTO "ContactMomentDetailsBronnen" ("ContactmomentDetailsId", "Soort", "Titel", "Url") '
     "VALUES (%s, %s, %s, %s)"
 )
-
-
-def _url(settings_dict, name: str) -> str:
-    user = quote(settings_dict["USER"] or "")
-    password = f":{quote(settings_dict['PASSWORD'])}" if settings_dict.get("PASSWORD") else ""
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{name}"
 
 
 class Upstream:
@@ -59,11 +51,11 @@ def upstream_database(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         settings_dict = connection.settings_dict
         name = f"{settings_dict['NAME']}_kiss_upstream"
-    admin = _url(settings_dict, "postgres")
+    admin = database_url(settings_dict, "postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    yield _url(settings_dict, name)
+    yield database_url(settings_dict, name)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
