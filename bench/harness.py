@@ -78,13 +78,19 @@ class Server:
             time.sleep(1)
         raise RuntimeError("make serve started not within 2 minutes")
 
-    def get(self, path, headers=None, method="GET", body=None):
-        conn = HTTPConnection("127.0.0.1", self.port, timeout=900)
+    def get(self, path, headers=None, method="GET", body=None, connection=None):
+        """One request; on ``connection`` (kept alive, from ``keep_alive()``) or a new one."""
+        conn = connection or self.keep_alive()
         conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
         data = response.read()
-        conn.close()
+        if connection is None:
+            conn.close()
         return response.status, data, response
+
+    def keep_alive(self) -> HTTPConnection:
+        """A connection for several requests, as a long-running client (KISS's BFF) keeps one."""
+        return HTTPConnection("127.0.0.1", self.port, timeout=900)
 
     def workers_peak_rss_mb(self) -> float:
         """The highest peak RSS (VmHWM) of this server's gunicorn processes: those in the
