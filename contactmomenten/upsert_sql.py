@@ -24,6 +24,7 @@ from django.utils import timezone
 from contactmomenten.history import bronnen_snapshot, history_actor, history_enabled
 from contactmomenten.history_bulk import DETAILS_COLUMNS, HISTORY_COLUMNS, HISTORY_DEFAULTED, columns_check
 from contactmomenten.models import Bron, ContactmomentDetails
+from contactmomenten.raw_sql import execute_prepared
 
 _DETAILS = ContactmomentDetails._meta.db_table
 # Once: django-simple-history builds a new manager on every ``ContactmomentDetails.history``.
@@ -70,10 +71,11 @@ def contactmomentdetails_upsert(
         user_id, api_client = history_actor()
         params += [now, bronnen_snapshot(bronnen), api_client, user_id]
     with connection.cursor() as cursor:
-        cursor.execute(_upsert(tuple(fields), history), params)
+        execute_prepared(cursor, _upsert(tuple(fields), history), params)
         *values, created = cursor.fetchone()
         pk = values[_RETURNED.index("id")]
-        cursor.execute(
+        execute_prepared(
+            cursor,
             f'WITH gone AS (DELETE FROM "{_BRONNEN}" WHERE contactmomentdetails_id = %s) '
             f'INSERT INTO "{_BRONNEN}" (contactmomentdetails_id, {_quoted(bron_fields)}) '
             f"SELECT %s, {', '.join(f'b.{f}' for f in bron_fields)} "

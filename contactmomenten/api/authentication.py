@@ -24,6 +24,7 @@ from rest_framework.authentication import BaseAuthentication, TokenAuthenticatio
 
 from contactmomenten.constants import Rol
 from contactmomenten.models import ApiToken
+from contactmomenten.raw_sql import execute_prepared
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ class ApiTokenAuthentication(TokenAuthentication):
         connection = connections[ApiToken.objects.db]
         due = connection.ops.adapt_datetimefield_value(now - timedelta(seconds=LAST_USED_RESOLUTION_SECONDS))
         with connection.cursor() as cursor:
-            cursor.execute(_TOKEN_SQL, [due, api_token_hash(key)])
+            execute_prepared(cursor, _TOKEN_SQL, [due, api_token_hash(key)])
             row = cursor.fetchone()
         if row is None:
             raise exceptions.AuthenticationFailed("Ongeldige of ingetrokken API-sleutel.")
