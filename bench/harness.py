@@ -89,7 +89,7 @@ class Server:
         return response.status, data, response
 
     def keep_alive(self) -> HTTPConnection:
-        """A connection for several requests, as a long-running client (KISS's BFF) keeps one."""
+        """A connection for several requests, kept alive as HTTP/1.1 clients keep theirs."""
         return HTTPConnection("127.0.0.1", self.port, timeout=900)
 
     def workers_peak_rss_mb(self) -> float:

@@ -35,8 +35,8 @@ def test_a_kiss_put_keeps_its_statements_prepared_and_orm_queries_are_not(api_cl
         body = KissContactmomentDetailsBodyFactory()
         response = kcm.put(URL, data=json.dumps(body), content_type="application/json")
         assert response.status_code == 200
-    for _ in range(10):
-        assert ContactmomentDetails.objects.filter(startdatum__year=2026).count() >= 0
+    for _ in range(10):  # psycopg would prepare it from the sixth run on by default
+        list(ContactmomentDetails.objects.filter(startdatum__year=2026).values_list("id"))
 
     statements = prepared_statements()
     assert len(statements) == 3, statements  # each prepared once, whatever the number of PUTs

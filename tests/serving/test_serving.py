@@ -11,11 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
 from django.views import defaults
 
 from contactmomenten.api.exceptions import server_error
 from contactmomenten.models import ContactmomentDetails
+from tests.conftest import requires_postgres
 from tests.factories import KissContactmomentDetailsBodyFactory
 from tests.serving.server import free_port, gunicorn_server
 
@@ -43,6 +45,27 @@ def test_healthz_answers_probes_on_any_host_over_plain_http(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     response = client.get("/healthz", HTTP_HOST="10.1.2.3:8000")
     assert response.status_code == 200
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)  # the ping's own transaction, as in production
+def test_healthz_pings_within_its_statement_timeout(client, settings):
+    settings.HEALTHZ_STATEMENT_TIMEOUT_MS = 1234
+    seen = []
+
+    def observe(execute, sql, params, many, context):
+        if sql == "SELECT 1":  # the ping: what PostgreSQL will allow it, in its transaction
+            with context["connection"].connection.cursor() as cursor:
+                seen.append(cursor.execute("SHOW statement_timeout").fetchone()[0])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(observe):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert seen == ["1234ms"]
+    with connection.cursor() as cursor:  # SET LOCAL: the kept connection is back to its own
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] != "1234ms"
 
 
 @pytest.mark.django_db
