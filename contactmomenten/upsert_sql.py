@@ -31,7 +31,6 @@ _DETAILS = ContactmomentDetails._meta.db_table
 _HISTORICAL = ContactmomentDetails.history.model
 _HISTORY = _HISTORICAL._meta.db_table
 _BRONNEN = Bron._meta.db_table
-_RETURNED = [field.attname for field in ContactmomentDetails._meta.concrete_fields]
 
 
 def _quoted(names) -> str:
@@ -42,29 +41,43 @@ def _quoted(names) -> str:
 def _upsert(names: tuple[str, ...], history: bool) -> str:
     columns = ("uuid", "contactmoment", *names, "aangemaakt", "gewijzigd")
     updates = ", ".join(f'"{n}" = EXCLUDED."{n}"' for n in (*names, "gewijzigd"))
+    # The history row copies the whole row as stored; the caller only needs its id.
+    returned = DETAILS_COLUMNS if history else ("id",)
     upsert = (
         f'INSERT INTO "{_DETAILS}" ({_quoted(columns)}) VALUES ({", ".join(["%s"] * len(columns))}) '
         f"ON CONFLICT (contactmoment) DO UPDATE SET {updates} "
-        f"RETURNING {_quoted(_RETURNED)}, (xmax = 0) AS created"
+        f"RETURNING {_quoted(returned)}, (xmax = 0) AS created"
     )
     if not history:
         return upsert
+    # Once per statement, as it is built: refused if the historical model has other columns.
+    columns_check(_HISTORICAL, HISTORY_COLUMNS, HISTORY_DEFAULTED, writer="upsert")
     stored = ", ".join(f'up."{c}"' for c in DETAILS_COLUMNS)
     return (
         f"WITH up AS ({upsert}), history AS ("
         f'INSERT INTO "{_HISTORY}" ({_quoted((*HISTORY_COLUMNS, "history_user_id"))}) '
         f"SELECT {stored}, %s, CASE WHEN up.created THEN '+' ELSE '~' END, %s, %s, %s FROM up) "
-        f"SELECT {', '.join(f'up.{_quoted([c])}' for c in _RETURNED)}, up.created FROM up"
+        "SELECT up.id, up.created FROM up"
+    )
+
+
+@cache
+def _bronnen_replace(bron_fields: tuple[str, ...]) -> str:
+    return (
+        f'WITH gone AS (DELETE FROM "{_BRONNEN}" WHERE contactmomentdetails_id = %s) '
+        f'INSERT INTO "{_BRONNEN}" (contactmomentdetails_id, {_quoted(bron_fields)}) '
+        f"SELECT %s, {', '.join(f'b.{f}' for f in bron_fields)} "
+        f"FROM unnest({', '.join(['%s::text[]'] * len(bron_fields))}) "
+        f"WITH ORDINALITY AS b({', '.join(bron_fields)}, n) ORDER BY b.n"
     )
 
 
 def contactmomentdetails_upsert(
     contactmoment: str, fields: Mapping, bronnen: Sequence[Mapping], bron_fields: Sequence[str]
-) -> tuple[ContactmomentDetails, bool]:
-    """Upsert ``fields`` (every detail field) and replace the bronnen; call in a transaction."""
+) -> tuple[int, bool]:
+    """Upsert ``fields`` (every detail field) and replace the bronnen; call in a transaction.
+    Returns the record's id and whether it was created."""
     history = history_enabled()
-    if history:
-        columns_check(_HISTORICAL, HISTORY_COLUMNS, HISTORY_DEFAULTED, writer="upsert")
     now = timezone.now()
     params = [uuid.uuid4(), contactmoment, *fields.values(), now, now]
     if history:
@@ -72,15 +85,10 @@ def contactmomentdetails_upsert(
         params += [now, bronnen_snapshot(bronnen), api_client, user_id]
     with connection.cursor() as cursor:
         execute_prepared(cursor, _upsert(tuple(fields), history), params)
-        *values, created = cursor.fetchone()
-        pk = values[_RETURNED.index("id")]
+        pk, created = cursor.fetchone()
         execute_prepared(
             cursor,
-            f'WITH gone AS (DELETE FROM "{_BRONNEN}" WHERE contactmomentdetails_id = %s) '
-            f'INSERT INTO "{_BRONNEN}" (contactmomentdetails_id, {_quoted(bron_fields)}) '
-            f"SELECT %s, {', '.join(f'b.{f}' for f in bron_fields)} "
-            f"FROM unnest({', '.join(['%s::text[]'] * len(bron_fields))}) "
-            f"WITH ORDINALITY AS b({', '.join(bron_fields)}, n) ORDER BY b.n",
+            _bronnen_replace(tuple(bron_fields)),
             [pk, pk, *([bron[f] for bron in bronnen] for f in bron_fields)],
         )
-    return ContactmomentDetails.from_db(connection.alias, _RETURNED, values), created
+    return pk, created

@@ -94,11 +94,11 @@ def test_kiss_put_records_api_client_and_bronnen_replacement(api_client):
 def test_upsert_with_unchanged_bronnen_keeps_the_snapshot():
     bronnen = [{"soort": "vac", "titel": "Zelfde", "url": "https://example.nl/zelfde"}]
     data = {"startdatum": "2026-01-05T09:00:00+01:00", "einddatum": "2026-01-05T09:05:00+01:00"}
-    details, _ = contactmomentdetails_upsert(contactmoment="cm-1", data=data, bronnen=bronnen)
+    pk, _ = contactmomentdetails_upsert(contactmoment="cm-1", data=data, bronnen=bronnen)
 
     contactmomentdetails_upsert(contactmoment="cm-1", data=data | {"vraag": "Anders"}, bronnen=bronnen)
 
-    first, second = details.history.order_by("history_id")
+    first, second = ContactmomentDetails.history.filter(id=pk).order_by("history_id")
     assert first.history_bronnen == second.history_bronnen == "vac: Zelfde (https://example.nl/zelfde)"
 
 

@@ -26,6 +26,7 @@ from django.utils import translation
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -36,6 +37,7 @@ from contactmomenten.api.kiss_serializers import (
     KissContactmomentDetailsWriteSerializer,
     KissProblemSerializer,
     KissRapportagePageSerializer,
+    kiss_write_validated,
 )
 from contactmomenten.api.pages import kiss_record, page_chunks, page_response
 from contactmomenten.api.parsers import JSONParser
@@ -175,10 +177,13 @@ class ContactmomentDetailsToevoegen(KissAPIView):
         },
     )
     def put(self, request, *args, **kwargs):
-        serializer = KissContactmomentDetailsWriteSerializer(data=request.data)
-        if not serializer.is_valid():
+        try:
+            data = kiss_write_validated(request.data)
+        except ValidationError:
+            # The serializer's own errors, edge cases (a body of null) included.
+            serializer = KissContactmomentDetailsWriteSerializer(data=request.data)
+            serializer.is_valid()
             return Response(serializer.errors, status=400)
-        data = dict(serializer.validated_data)
         bronnen = data.pop("bronnen")
         if not isinstance(request.user, ApiClient):
             # A logged-in user: upstream stores User.GetEmail(), never a value from the body.
