@@ -17,7 +17,9 @@ def _body(n: int) -> dict:
         "vraag": f"  Vraag {n}  ",
         "specifiekevraag": f"Specifiek {n}",
         "gespreksId": f"gesprek-{n}",
-        "bronnen": [{"url": f"https://e.nl/{n}/{i}", "titel": f"Bron {i}", "soort": "vac"} for i in range(n % 4)],
+        "bronnen": [
+            {"url": f"https://e.nl/{n}/{i}", "titel": f"Bron {i}", "soort": "vac"} for i in range(n % 4)
+        ],
     }
     if n % 5 == 0:
         body["einddatum"] = "2026-03-02T08:00:00Z"  # before startdatum: invalid
