@@ -92,15 +92,25 @@ WSGI_APPLICATION = "kiss_details.wsgi.application"
 
 # Database: PostgreSQL in production, an SQLite file inside the project folder as the
 # embedded default (ignored by git).
+
+
+def _database(url: dict) -> dict:
+    """A database of ``env.db_url``; PostgreSQL through Django's backend with a health check
+    that polls the socket first (kiss_details.postgresql)."""
+    if url["ENGINE"] == "django.db.backends.postgresql":
+        url["ENGINE"] = "kiss_details.postgresql"
+    return url
+
+
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": _database(env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")),
 }
 # 0: a connection per request, closed after it. The development server runs a thread per
 # connection, so kept connections would pile up past PostgreSQL's max_connections; `make
 # serve` keeps them (CONN_MAX_AGE=60), bounded by its threads (README, "Connections").
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "kiss_details.postgresql":
     # A database that does not answer is a quick 503 (and a failing /healthz), not a hang.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2))
@@ -120,7 +130,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # a physical replica has every database of its primary, test databases included.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = {
-        **env.db_url("DATABASE_REPLICA_URL"),
+        **_database(env.db_url("DATABASE_REPLICA_URL")),
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": DATABASES["default"]["CONN_HEALTH_CHECKS"],
         "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
