@@ -18,8 +18,10 @@ from django.db.backends.postgresql import base
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def is_usable(self):
+        poll = select.poll()  # not select(): no limit on the descriptor's number
         try:
-            readable, _, _ = select.select([self.connection.fileno()], [], [], 0)
+            poll.register(self.connection.fileno(), select.POLLIN)
         except (OSError, ValueError, base.Database.Error):
             return False  # closed, or no socket any more
-        return not readable or super().is_usable()
+        # Readable, hung up or failed: let Django's SELECT 1 decide.
+        return not poll.poll(0) or super().is_usable()
