@@ -12,6 +12,7 @@ from datetime import UTC
 from rest_framework import serializers
 
 from contactmomenten import privacy
+from contactmomenten.api.serializers import NullBodyInDutch
 from contactmomenten.constants import GESPREKS_ID_PATTERN, MAX_BRONNEN
 from contactmomenten.models import EINDDATUM_VOOR_STARTDATUM, Bron, ContactmomentDetails, einddatum_valid
 from contactmomenten.roles import user_role
@@ -54,7 +55,7 @@ def _optional_text(model_field: str, field_class=serializers.CharField, **kwargs
     )
 
 
-class KissContactmomentDetailsWriteSerializer(serializers.Serializer):
+class KissContactmomentDetailsWriteSerializer(NullBodyInDutch, serializers.Serializer):
     """The body of ``PUT /api/contactmomentdetails``.
 
     Only the fields below are read; everything else the frontend spreads into the body

@@ -9,14 +9,31 @@ role sees of personal fields is decided by ``contactmomenten.privacy``.
 from datetime import UTC
 
 from django.db import models
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.settings import api_settings
 
 from contactmomenten import privacy
 from contactmomenten.constants import MAX_BRONNEN
 from contactmomenten.models import EINDDATUM_VOOR_STARTDATUM, Bron, ContactmomentDetails, einddatum_valid
 from contactmomenten.roles import user_role
+
+
+class NullBodyInDutch:
+    """For a body of ``null`` DRF's ``Serializer.errors`` says 'No data provided' without
+    translating it; this gives its Dutch from contactmomenten/locale (both APIs' writes)."""
+
+    @property
+    def errors(self):
+        errors = super().errors
+        key = api_settings.NON_FIELD_ERRORS_KEY
+        details = errors.get(key)
+        if details and len(details) == 1 and details[0].code == "null":
+            errors[key] = [ErrorDetail(gettext("No data provided"), code="null")]
+        return errors
 
 
 class DateTimeField(serializers.DateTimeField):
@@ -58,7 +75,7 @@ class BronSerializer(serializers.ModelSerializer):
 PERSONAL_FIELDS = {"emailadresKcm": "emailadres_kcm"}
 
 
-class ContactmomentDetailsSerializer(serializers.ModelSerializer):
+class ContactmomentDetailsSerializer(NullBodyInDutch, serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: DateTimeField,

@@ -34,6 +34,17 @@ def test_json_nested_too_deep_is_400(api_client, method, path):
     assert response.status_code == 400
 
 
+def test_a_body_of_null_is_400_in_dutch_on_both_apis(api_client):
+    kiss = api_client("kcm").put(KISS, "null", content_type="application/json")
+    assert kiss.status_code == 400
+    assert kiss.json() == {"non_field_errors": ["Geen gegevens meegestuurd."]}
+    v1 = api_client("beheerder").post(V1, "null", content_type="application/json")
+    assert v1.status_code == 400
+    assert v1.json()["invalidParams"] == [
+        {"name": "nonFieldErrors", "code": "null", "reason": "Geen gegevens meegestuurd."}
+    ]
+
+
 def test_v1_body_that_is_no_json_has_invalid_params_like_every_400(api_client):
     response = api_client("kcm").post(V1, "\x00", content_type="application/json")
     assert response.status_code == 400
