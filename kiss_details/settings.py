@@ -90,9 +90,6 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "kiss_details.wsgi.application"
 
-# Database: PostgreSQL in production, an SQLite file inside the project folder as the
-# embedded default (ignored by git).
-
 
 def _database(url: dict) -> dict:
     """A database of ``env.db_url``; PostgreSQL through Django's backend with a health check
@@ -102,6 +99,8 @@ def _database(url: dict) -> dict:
     return url
 
 
+# Database: PostgreSQL in production, an SQLite file inside the project folder as the
+# embedded default (ignored by git).
 DATABASES = {
     "default": _database(env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")),
 }
