@@ -7,8 +7,8 @@ the worker. A connection the server closed (a restart, ``idle_session_timeout``,
 the stream, which a healthy idle connection normally has not. So the socket is polled
 first, without waiting, and only a readable one (a closed one, or one with a notice waiting)
 gets Django's ``SELECT 1``, which fails for a closed connection, so Django connects again. A
-connection whose network path died silently is found quickly by neither check. tests/serving/test_connection_lost.py terminates the server's
-connections between requests.
+connection whose network path died silently is found quickly by neither check.
+tests/serving/test_connection_lost.py terminates the server's connections between requests.
 """
 
 import select
