@@ -342,9 +342,9 @@ def upserts(bench: Bench, server: Server, url: str, kcm: dict, per_client: int =
     client keeps its HTTP connection, as each raw writer keeps its database connection and as
     HTTP/1.1 clients do by default (the browser running KISS, a reverse proxy's upstream pool).
 
-    HTTP and raw rounds alternate, ``--repeats`` of each, and the ratio is that of the median
-    rates: this machine's speed drifts within minutes, so two single rounds one after the
-    other measured the drift as much as the service."""
+    HTTP and raw rounds alternate, at least five of each (as the page figures repeat), and
+    the ratio is that of the median rates: this machine's speed drifts within minutes, so
+    two single rounds one after the other measured the drift as much as the service."""
 
     def http(worker):
         connection = server.keep_alive()
@@ -396,7 +396,7 @@ def upserts(bench: Bench, server: Server, url: str, kcm: dict, per_client: int =
         return clients * per_client / (time.perf_counter() - started)
 
     rates = {http: [], raw: []}
-    for _ in range(bench.args.repeats):
+    for _ in range(max(5, bench.args.repeats)):
         for function in rates:
             rates[function].append(rate(function))
     ops = clients * per_client
