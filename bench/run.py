@@ -253,8 +253,14 @@ def main() -> None:
                 )
             )
 
-        month = datetime.now(UTC).strftime("%Y-%m")
-        page = f"/api/v1/contactmomentdetails?verantwoordelijkeAfdeling=Burgerzaken&startdatum__gte={month}-01&pageSize=100"
+        # The last whole month: early in a month the current one has too few records at
+        # 10,000 for a page of 100 (17 on 7 December), and a short page is no comparison.
+        month = datetime.now(UTC).date().replace(day=1)
+        previous = (month - timedelta(days=1)).replace(day=1)
+        page = (
+            "/api/v1/contactmomentdetails?verantwoordelijkeAfdeling=Burgerzaken"
+            f"&startdatum__gte={previous}&startdatum__lt={month}&pageSize=100"
+        )
         for figure, path, headers_for in (
             (
                 "filtered first page (afdeling + maand, 100)",
