@@ -62,7 +62,7 @@ def _upsert(names: tuple[str, ...], history: bool) -> str:
 
 
 @cache
-def _bronnen_replace(bron_fields: tuple[str, ...]) -> str:
+def _bronnen_sql(bron_fields: tuple[str, ...]) -> str:
     return (
         f'WITH gone AS (DELETE FROM "{_BRONNEN}" WHERE contactmomentdetails_id = %s) '
         f'INSERT INTO "{_BRONNEN}" (contactmomentdetails_id, {_quoted(bron_fields)}) '
@@ -88,7 +88,7 @@ def contactmomentdetails_upsert(
         pk, created = cursor.fetchone()
         execute_prepared(
             cursor,
-            _bronnen_replace(tuple(bron_fields)),
+            _bronnen_sql(tuple(bron_fields)),
             [pk, pk, *([bron[f] for bron in bronnen] for f in bron_fields)],
         )
     return pk, created
