@@ -1,5 +1,6 @@
 """Fixed vocabularies of kiss-details: API roles, the known kinds of bron and the KPI
-categories of gespreksresultaten (with KISS's default resultaten).
+categories of gespreksresultaten (with KISS's default resultaten), and the fields of a record
+and of a bron that callers write (the one list every writer and reader builds on).
 
 Kept apart from the models so that permissions, filters, factories and the admin can import
 them without importing each other.
@@ -55,6 +56,21 @@ KISS_GESPREKSRESULTATEN = {
 GROUP_BEHEERDER = "Beheerder"
 GROUP_ANALIST = "Analist"
 GROUP_KCM = "KCM"
+
+# Fields a caller may set on a ContactmomentDetails (everything but identity and timestamps),
+# in the order of the table's columns.
+DETAIL_FIELDS = (
+    "vraag",
+    "specifieke_vraag",
+    "gespreksresultaat",
+    "startdatum",
+    "einddatum",
+    "verantwoordelijke_afdeling",
+    "gespreks_id",
+    "kanaal",
+    "emailadres_kcm",
+)
+BRON_FIELDS = ("soort", "titel", "url")
 
 GESPREKS_ID_PATTERN = r"^[A-Za-z0-9_-]+$"
 MAX_BRONNEN = 100

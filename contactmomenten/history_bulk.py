@@ -9,25 +9,11 @@ as stored, with the bronnen snapshot ``contactmomenten.history`` keeps in each o
 
 from collections.abc import Sequence
 
+from contactmomenten.constants import DETAIL_FIELDS
 from contactmomenten.models import ContactmomentDetails
 
 # The columns of a record, in the order the bulk writers produce them.
-DETAILS_COLUMNS = (
-    "id",
-    "uuid",
-    "contactmoment",
-    "vraag",
-    "specifieke_vraag",
-    "gespreksresultaat",
-    "startdatum",
-    "einddatum",
-    "verantwoordelijke_afdeling",
-    "gespreks_id",
-    "kanaal",
-    "emailadres_kcm",
-    "aangemaakt",
-    "gewijzigd",
-)
+DETAILS_COLUMNS = ("id", "uuid", "contactmoment", *DETAIL_FIELDS, "aangemaakt", "gewijzigd")
 HISTORY_COLUMNS = (*DETAILS_COLUMNS, "history_date", "history_type", "history_bronnen", "history_api_client")
 # Left to their defaults by the writers: identities, who and why.
 HISTORY_DEFAULTED = frozenset({"history_id", "history_change_reason", "history_user_id"})

@@ -24,10 +24,9 @@ from django.db import connections
 from django.db.models import Count, Prefetch, QuerySet
 
 from contactmomenten import privacy
-from contactmomenten.constants import STABLE_ORDER
+from contactmomenten.constants import BRON_FIELDS, DETAIL_FIELDS, STABLE_ORDER
 from contactmomenten.models import Bron, ContactmomentDetails, GespreksresultaatCategorie, version_moment
 from contactmomenten.paging import Page, page_fetch
-from contactmomenten.services import BRON_FIELDS
 
 # The vocabularies of free-text fields (afdelingen, resultaten, kanalen) are small and change
 # rarely: their distinct values are read at most once per this many seconds per process.
@@ -54,14 +53,7 @@ PAGE_FIELDS = (
     "id",
     "uuid",
     "contactmoment",
-    "vraag",
-    "specifieke_vraag",
-    "gespreksresultaat",
-    "startdatum",
-    "einddatum",
-    "verantwoordelijke_afdeling",
-    "gespreks_id",
-    "kanaal",
+    *(field for field in DETAIL_FIELDS if field != "emailadres_kcm"),
     "aangemaakt",
     "gewijzigd",
 )

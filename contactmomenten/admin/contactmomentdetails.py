@@ -38,11 +38,12 @@ from contactmomenten.admin.forms import ContactmomentDetailsAdminForm
 from contactmomenten.admin.gesprek import GesprekAdminMixin, format_duur
 from contactmomenten.admin.history import HistoryAdminMixin, history_version
 from contactmomenten.admin.privacy import PrivacyAdminMixin
+from contactmomenten.constants import BRON_FIELDS, DETAIL_FIELDS
 from contactmomenten.history import bronnen_from_snapshot
 from contactmomenten.models import GESPREKSDUUR, Bron, ContactmomentDetails
 
 # The fields a save of the form writes (the services know no others).
-WRITTEN_FIELDS = ("contactmoment", *services.DETAIL_FIELDS)
+WRITTEN_FIELDS = ("contactmoment", *DETAIL_FIELDS)
 
 
 class _RecordGone(Exception):
@@ -272,6 +273,6 @@ def _bronnen_of(formsets) -> list[dict] | None:
                 formset.new_objects.append(bron_form.instance)
             elif bron_form.has_changed():
                 formset.changed_objects.append((bron_form.instance, bron_form.changed_data))
-            bronnen.append({f: bron_form.cleaned_data[f] for f in services.BRON_FIELDS})
+            bronnen.append({f: bron_form.cleaned_data[f] for f in BRON_FIELDS})
         return bronnen
     return None

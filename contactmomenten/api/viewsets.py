@@ -24,12 +24,11 @@ from contactmomenten.api.permissions import READ_ROLES, WRITE_ROLES, request_rol
 from contactmomenten.api.query_params import StrictQueryParamsMixin
 from contactmomenten.api.schema import problem_responses
 from contactmomenten.api.serializers import ContactmomentDetailsSerializer
-from contactmomenten.constants import Rol
+from contactmomenten.constants import DETAIL_FIELDS, Rol
 from contactmomenten.filters import ContactmomentDetailsFilterSet, privacy_filters_refused
 from contactmomenten.models import ContactmomentDetails
 from contactmomenten.replica import ReplicaReadsMixin
 from contactmomenten.services import (
-    DETAIL_FIELDS,
     RecordChanged,
     contactmomentdetails_create,
     contactmomentdetails_delete,

@@ -21,13 +21,14 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from contactmomenten.bulk_indexes import constraints_set_aside, indexes_defer, indexes_restore
+from contactmomenten.constants import BRON_FIELDS
 from contactmomenten.demo.generator import DemoRecord
 from contactmomenten.history import bronnen_snapshot
 from contactmomenten.history_bulk import DETAILS_COLUMNS, HISTORY_COLUMNS, HISTORY_DEFAULTED, columns_check
 from contactmomenten.models import Bron, ContactmomentDetails
 
 BATCH_SIZE = 50_000
-BRON_COLUMNS = ("contactmomentdetails_id", "soort", "titel", "url")
+BRON_COLUMNS = ("contactmomentdetails_id", *BRON_FIELDS)
 _TIMES = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(24 * 3600)]
 
 

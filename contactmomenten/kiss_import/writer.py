@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from contactmomenten.constants import BRON_FIELDS, DETAIL_FIELDS
 from contactmomenten.history import bronnen_snapshot
 from contactmomenten.history_bulk import history_rows_insert
 from contactmomenten.kiss_import.validation import Record
 from contactmomenten.models import Bron, ContactmomentDetails
-from contactmomenten.services import BRON_FIELDS, DETAIL_FIELDS
 
 ACTOR = "import_kiss"
 CHANGE_REASON = "Geïmporteerd uit KISS"
