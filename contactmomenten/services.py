@@ -21,22 +21,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from contactmomenten import upsert_sql
+from contactmomenten.constants import BRON_FIELDS, DETAIL_FIELDS
 from contactmomenten.history import history_bronnen_pending, history_bronnen_update
 from contactmomenten.models import ApiToken, Bron, ContactmomentDetails
-
-# Fields a caller may set on a ContactmomentDetails (everything but identity and timestamps).
-DETAIL_FIELDS = (
-    "vraag",
-    "specifieke_vraag",
-    "gespreksresultaat",
-    "startdatum",
-    "einddatum",
-    "verantwoordelijke_afdeling",
-    "gespreks_id",
-    "kanaal",
-    "emailadres_kcm",
-)
-BRON_FIELDS = ("soort", "titel", "url")
 
 
 def _bronnen_replace(details: ContactmomentDetails, bronnen: Iterable[Mapping]) -> None:
