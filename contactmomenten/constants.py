@@ -58,7 +58,7 @@ GROUP_ANALIST = "Analist"
 GROUP_KCM = "KCM"
 
 # Fields a caller may set on a ContactmomentDetails (everything but identity and timestamps),
-# in the order of the table's columns.
+# in the order of the table's columns, which is also the order of the seed's COPY lines.
 DETAIL_FIELDS = (
     "vraag",
     "specifieke_vraag",

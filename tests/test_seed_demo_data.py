@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from contactmomenten.constants import DETAIL_FIELDS
 from contactmomenten.demo import bulk, uuid4_text
 from contactmomenten.history import bronnen_snapshot
 from contactmomenten.models import Bron, ContactmomentDetails
@@ -34,6 +35,28 @@ def test_seed_demo_data_creates_the_requested_number_of_valid_records():
     ids = list(ContactmomentDetails.objects.values_list("gespreks_id", flat=True))
     assert len(set(ids)) < len(ids)
     assert ContactmomentDetails.objects.values("verantwoordelijke_afdeling").distinct().count() > 3
+
+
+def test_every_field_is_stored_in_its_own_column():
+    # The COPY lines are written in a fixed order and their columns come from DETAIL_FIELDS:
+    # a field list in another order would store values in the wrong columns.
+    from contactmomenten.demo.generator import demo_records
+
+    made = list(demo_records(50, van=date(2026, 3, 2), tot=date(2026, 3, 6), rng=random.Random(4)))
+    bulk.demo_records_write(iter(made), len(made), history=True)
+
+    stored = {d.contactmoment: d for d in ContactmomentDetails.objects.prefetch_related("bronnen")}
+    history = {h.contactmoment: h for h in ContactmomentDetails.history.all()}
+    for record in made:
+        details = stored[record.contactmoment]
+        for field in (f for f in DETAIL_FIELDS if f not in ("startdatum", "einddatum")):
+            assert getattr(details, field) == getattr(record, field), field
+        assert str(details.uuid) == record.uuid
+        assert (details.startdatum, details.einddatum) == (record.startdatum(), record.einddatum())
+        assert [(b.soort, b.titel, b.url) for b in details.bronnen.all()] == [
+            tuple(b) for b in record.bronnen
+        ]
+        assert history[record.contactmoment].vraag == record.vraag
 
 
 def test_uuid4_text_is_the_version_4_uuid_the_uuid_module_makes_of_the_same_bits():
